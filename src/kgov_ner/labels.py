@@ -1,0 +1,3 @@
+"""The label set of the annotation guideline (ANNOTATION.md)."""
+
+LABELS = ("DISTRICT", "OFFICIAL", "PROGRAM", "MONEY", "AWARD")
