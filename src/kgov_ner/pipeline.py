@@ -1,0 +1,173 @@
+"""The spaCy pipeline and the :class:`Tagger` users call.
+
+``Tagger()(text)`` returns a spaCy ``Doc`` whose ``doc.text`` is ``text``
+and whose ``doc.ents`` carry the five labels of ANNOTATION.md.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Iterable, Iterator
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from .kiwi_bridge import KiwiTokenizer
+from .rules import Candidate, MorphInfo, find_all, resolve
+from .textnorm import nfc_view
+
+
+@spacy.registry.tokenizers("kgov_ner.KiwiTokenizer.v1")
+def _create_kiwi_tokenizer():
+    def make(nlp: Language) -> KiwiTokenizer:
+        return KiwiTokenizer(nlp.vocab)
+
+    return make
+
+
+def ensure_boundaries(doc: Doc, offsets: Iterable[int]) -> Doc:
+    """Split tokens so that every offset in ``offsets`` falls on a token boundary.
+
+    Kiwi sometimes keeps an entity inside a longer token (우수구로 as one
+    token); an entity must never be lost for that, so the token is split.
+    """
+    cuts = sorted({o for o in offsets if 0 < o < len(doc.text)})
+    if not cuts:
+        return doc
+    plans = []
+    ci = 0
+    for token in doc:
+        t_start, t_end = token.idx, token.idx + len(token.text)
+        while ci < len(cuts) and cuts[ci] <= t_start:
+            ci += 1
+        inner = []
+        cj = ci
+        while cj < len(cuts) and cuts[cj] < t_end:
+            inner.append(cuts[cj])
+            cj += 1
+        if inner:
+            plans.append((token, inner))
+    if not plans:
+        return doc
+    with doc.retokenize() as retokenizer:
+        for token, inner in plans:
+            edges = [token.idx, *inner, token.idx + len(token.text)]
+            orths = [doc.text[a:b] for a, b in zip(edges, edges[1:])]
+            heads = [(token, 0)] * len(orths)
+            retokenizer.split(token, orths, heads=heads, attrs={"TAG": [token.tag_] * len(orths)})
+    return doc
+
+
+class RuleTagger:
+    """Pipeline component: rule candidates → ``doc.ents`` and ``doc.spans``.
+
+    ``doc.spans["rule_candidates"]`` keeps every candidate (they may
+    overlap; the model layer reads them as features), ``doc.ents`` the
+    resolved, non-overlapping set.
+    """
+
+    def __init__(self, nlp: Language, name: str = "kgov_rules", set_ents: bool = True):
+        self.name = name
+        self.set_ents = set_ents
+
+    def __call__(self, doc: Doc) -> Doc:
+        view = nfc_view(doc.text)
+        morphs = []
+        for token in doc:
+            for m in token._.morphs:
+                morphs.append(MorphInfo(m.form, m.tag, view.from_orig(m.start), view.from_orig(m.end)))
+        candidates = find_all(view.text, morphs)
+        mapped = [
+            Candidate(view.orig(c.start), view.orig(c.end), c.label, c.rule, c.priority)
+            for c in candidates
+        ]
+        mapped = [c for c in mapped if c.end > c.start]
+        chosen = resolve(mapped)
+        doc = ensure_boundaries(doc, [o for c in mapped for o in (c.start, c.end)])
+        spans = []
+        for c in mapped:
+            span = doc.char_span(c.start, c.end, label=c.label)
+            if span is not None:
+                spans.append(span)
+        doc.spans["rule_candidates"] = spans
+        if self.set_ents:
+            ents = []
+            for c in chosen:
+                span = doc.char_span(c.start, c.end, label=c.label)
+                if span is None:  # ensure_boundaries makes this unreachable
+                    raise AssertionError(f"rule span {c} does not align with tokens")
+                ents.append(span)
+            doc.ents = ents
+        return doc
+
+
+@Language.factory("kgov_rules", default_config={"set_ents": True})
+def _make_rule_tagger(nlp: Language, name: str, set_ents: bool) -> RuleTagger:
+    return RuleTagger(nlp, name, set_ents=set_ents)
+
+
+def build_nlp() -> Language:
+    """A blank Korean spaCy pipeline with the Kiwi tokenizer and the rule layer."""
+    nlp = spacy.blank(
+        "ko", config={"nlp": {"tokenizer": {"@tokenizers": "kgov_ner.KiwiTokenizer.v1"}}}
+    )
+    nlp.add_pipe("kgov_rules")
+    return nlp
+
+
+class Tagger:
+    """Tag Korean local-government news with DISTRICT, OFFICIAL, PROGRAM, MONEY, AWARD.
+
+    >>> doc = Tagger()("광진구(구청장 김선갑)가 우수구로 선정됐다.")
+    >>> [(e.text, e.label_) for e in doc.ents]
+    [('광진구', 'DISTRICT'), ('김선갑', 'OFFICIAL'), ('우수구', 'AWARD')]
+    """
+
+    def __init__(self) -> None:
+        self.nlp = build_nlp()
+
+    def __call__(self, text: str) -> Doc:
+        _check_text(text)
+        return self.nlp(text)
+
+    def pipe(self, texts: Iterable[str], batch_size: int = 32) -> Iterator[Doc]:
+        """Tag many texts; results come back in input order."""
+        return self.nlp.pipe((_check_text(t) for t in texts), batch_size=batch_size)
+
+    @staticmethod
+    def entities(doc: Doc) -> list[dict]:
+        """``doc.ents`` as plain dicts: ``{"start", "end", "label", "text"}``."""
+        return [entity_dict(ent) for ent in doc.ents]
+
+
+def entity_dict(ent: Span) -> dict:
+    return {"start": ent.start_char, "end": ent.end_char, "label": ent.label_, "text": ent.text}
+
+
+def _check_text(text) -> str:
+    if not isinstance(text, str):
+        raise TypeError(f"kgov_ner expects str, got {type(text).__name__}")
+    return text
+
+
+_DEFAULT: Tagger | None = None
+_DEFAULT_LOCK = threading.Lock()
+
+
+def default_tagger() -> Tagger:
+    """The process-wide Tagger, built on first use."""
+    global _DEFAULT
+    with _DEFAULT_LOCK:
+        if _DEFAULT is None:
+            _DEFAULT = Tagger()
+        return _DEFAULT
+
+
+def tag_text(text: str) -> list[dict]:
+    """Entities of ``text`` as dicts, for users who want no spaCy objects.
+
+    >>> tag_text("송파구는 4500만 원을 확보했다.")[1]
+    {'start': 5, 'end': 12, 'label': 'MONEY', 'text': '4500만 원'}
+    """
+    return Tagger.entities(default_tagger()(text))

@@ -1,0 +1,425 @@
+"""Rule layer: candidate entities from gazetteers, grammars and patterns.
+
+Each finder is a pure function over an NFC string (plus, for names, the
+Kiwi morphemes) that yields :class:`Candidate` spans in that string's
+offsets. :func:`resolve` picks a non-overlapping set by priority, following
+ANNOTATION.md: inside quotes the longer proper name wins, elsewhere the inner
+DISTRICT does.
+
+The patterns express general shapes (a tier word before a head noun, a name
+before a title, a number with 만/억), never a particular article's strings;
+the word lists live in ``kgov_ner/data`` where users can extend them.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from typing import Callable, Iterable, Iterator, Sequence
+
+from .gazetteer import default_gazetteer
+from .lexicon import alternation, is_particle_run, tiers, word_list
+
+HANGUL = "가-힣"
+_WORD_RE = re.compile(r"\S+")
+_HANGUL_RUN = re.compile(f"[{HANGUL}]*")
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A rule's proposal: ``text[start:end]`` is a ``label`` entity."""
+
+    start: int
+    end: int
+    label: str
+    rule: str
+    priority: int  # lower wins when candidates overlap
+
+
+@dataclass(frozen=True, slots=True)
+class MorphInfo:
+    """A Kiwi morpheme in the NFC string's offsets."""
+
+    form: str
+    tag: str
+    start: int
+    end: int
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _rest_of_word(text: str, end: int) -> str:
+    """The Hangul that continues the word after ``end`` (송파구|는 → 는)."""
+    return _HANGUL_RUN.match(text, end).group(0)
+
+
+def _standalone(text: str, start: int, end: int) -> bool:
+    """The span starts a word and only particles follow it inside the word."""
+    if start > 0 and re.match(f"[{HANGUL}]", text[start - 1]):
+        return False
+    return is_particle_run(_rest_of_word(text, end))
+
+
+# ---------------------------------------------------------------- DISTRICT
+
+
+@functools.lru_cache(maxsize=None)
+def _district_regex() -> re.Pattern:
+    forms = default_gazetteer().surface_forms()
+    return re.compile(f"(?<![{HANGUL}])(?:{alternation(forms)})")
+
+
+def find_districts(text: str) -> Iterator[Candidate]:
+    """Gazetteer names standing as their own word (송파구는 yes, 광진구청장 no)."""
+    for m in _district_regex().finditer(text):
+        if is_particle_run(_rest_of_word(text, m.end())):
+            yield Candidate(m.start(), m.end(), "DISTRICT", "gazetteer", 3)
+
+
+# ---------------------------------------------------------------- MONEY
+
+_NUM_DIGIT = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_NUM_HANGUL = "[일이삼사오육칠팔구십백천]+"
+_TERM = rf"(?:(?:{_NUM_DIGIT})(?:천|백|십)?|{_NUM_HANGUL})여?(?:조|억|만)?여?"
+_MONEY_RE = re.compile(
+    rf"(?<![\d,.{HANGUL}A-Za-z])(?:{_TERM})(?:\s?(?:{_TERM}))*(?:\s?(?P<cur>원|달러))?"
+)
+_BIG_UNIT = re.compile("[조억만]")
+_DIGIT = re.compile(r"\d")
+
+
+def find_money(text: str) -> Iterator[Candidate]:
+    """Amounts: 4500만 원, 1억 2000만원, 6억 2천여만 원, 50억, 오천만 원.
+
+    An amount needs a currency word or a 만/억/조 unit; with no currency it
+    must not be followed by a counter noun (3만 명, 1,100여 곳 are counts).
+    Hangul-only numerals need a currency word (오천만 원), since 이/구/천 are
+    also ordinary syllables.
+    """
+    counters = word_list("counters.txt")
+    for m in _MONEY_RE.finditer(text):
+        span = m.group(0).rstrip()
+        start, end = m.start(), m.start() + len(span)
+        has_cur = m.group("cur") is not None
+        if not _DIGIT.search(span) and not has_cur:
+            continue
+        if not has_cur:
+            # Trim a trailing 여 and require a big unit at the end.
+            if not _BIG_UNIT.search(span):
+                continue
+            while span and span[-1] in "여":
+                span = span[:-1]
+                end -= 1
+            if not span or span[-1] not in "조억만":
+                continue
+            following = text[end:end + 8].lstrip()
+            word = _HANGUL_RUN.match(following).group(0) if following else ""
+            if any(word.startswith(c) and is_particle_run(word[len(c):]) for c in counters):
+                continue
+            if word and not is_particle_run(word) and re.match(f"[{HANGUL}]", text[end:end + 1] or " "):
+                continue  # fused into a longer word: 만큼, 억지
+        elif not _DIGIT.search(span[: m.start("cur") - m.start()]) and not _HANGUL_NUMERAL_AMOUNT.match(span):
+            continue
+        yield Candidate(start, end, "MONEY", "money-grammar", 1)
+
+
+_HANGUL_NUMERAL_AMOUNT = re.compile(f"{_NUM_HANGUL}(?:조|억|만)?여?\\s?(?:{_NUM_HANGUL}(?:조|억|만)?여?\\s?)*(?:원|달러)$")
+
+
+# ---------------------------------------------------------------- AWARD
+
+
+@functools.lru_cache(maxsize=None)
+def _award_regexes() -> dict[str, re.Pattern]:
+    lex = tiers()
+    district_tiers = [w for w, t in lex.items() if t.kind == "district-tier"]
+    heads = word_list("award_heads.txt")
+    tier_alt = alternation(district_tiers)
+    head_alt = alternation(heads)
+    return {
+        "tier-head": re.compile(f"(?<![{HANGUL}])(?:{tier_alt})\\s?(?:{head_alt})"),
+        "grade": re.compile(f"(?<![A-Za-z0-9{HANGUL}])[SABCD]\\s?등급"),
+        "ministerial": re.compile(
+            f"(?<![{HANGUL}])(?:(?:[{HANGUL}]{{1,10}}부\\s?)?장관|대통령|국무총리)\\s?(?:기관\\s?)?(?:상|표창)"
+        ),
+        "prize": re.compile(
+            f"(?<![{HANGUL}])(?:{alternation([w for w, t in lex.items() if t.kind == 'prize'])})"
+            f"(?=\\s?(?:을|를|은|의)?\\s?(?:수상|받|차지|영예|거머|수여|시상))"
+        ),
+        "quoted-tier": re.compile(f"(?<=[‘'“\"])\\s?(?:{tier_alt}|대상)\\s?(?=[’'”\"])"),
+        "tier-selected": re.compile(
+            f"(?<![{HANGUL}])(?:{tier_alt})(?=(?:에|로|으로)\\s?(?:선정|뽑|이름|올라))"
+        ),
+        "tier-after-streak": re.compile(f"(?<=연속\\s)(?:{tier_alt})(?![{HANGUL}])"),
+    }
+
+
+def find_awards(text: str) -> Iterator[Candidate]:
+    """Tiers: 최우수구, 우수 자치구, 장려상, S등급, 장관 표창, ‘우수’, 최우수에 선정."""
+    for rule, regex in _award_regexes().items():
+        for m in regex.finditer(text):
+            start, end = m.start(), m.end()
+            span = m.group(0)
+            start += len(span) - len(span.lstrip())
+            end -= len(span) - len(span.rstrip())
+            if rule in ("tier-head", "grade", "ministerial") and not is_particle_run(_rest_of_word(text, end)):
+                continue  # 우수상품, 우수구청: the head is part of a longer word
+            yield Candidate(start, end, "AWARD", rule, 2)
+
+
+# ---------------------------------------------------------------- OFFICIAL
+
+
+@functools.lru_cache(maxsize=None)
+def _name_shape() -> re.Pattern:
+    surnames = [s for s in word_list("surnames.txt")]
+    two = alternation([s for s in surnames if len(s) == 2])
+    one = alternation([s for s in surnames if len(s) == 1])
+    return re.compile(f"(?:(?:{two})[{HANGUL}]{{1,2}}|(?:{one})[{HANGUL}]{{1,2}})")
+
+
+@functools.lru_cache(maxsize=None)
+def _title_regex() -> re.Pattern:
+    return re.compile(f"(?:{alternation(word_list('titles.txt'))})")
+
+
+_NOMINAL = re.compile(r"^(?:NN|XSN|XR|SL|SH|NR)")
+
+
+def _looks_like_name(word: str, morphs: Sequence[MorphInfo] | None) -> bool:
+    """A 2–4 syllable word shaped like surname + given name that Kiwi reads as a name."""
+    if not _name_shape().fullmatch(word):
+        return False
+    if word in _name_stopwords() or default_gazetteer().lookup(word):
+        return False
+    if _title_regex().fullmatch(word):
+        return False
+    if morphs is None:
+        return True
+    if not morphs:
+        return True
+    if not all(_NOMINAL.match(m.tag) for m in morphs):
+        return False
+    # A single known common noun (이번, 장애인) is no name; a name is NNP-led,
+    # or split by Kiwi into pieces it does not know as one word.
+    return morphs[0].tag == "NNP" or len(morphs) > 1
+
+
+@functools.lru_cache(maxsize=None)
+def _name_stopwords() -> frozenset[str]:
+    return frozenset(word_list("name_stopwords.txt"))
+
+
+def _title_end(word: str) -> int | None:
+    """Length of the title-bearing stem of ``word`` if it ends in a title plus particles."""
+    regex = _title_regex()
+    for m in regex.finditer(word):
+        if is_particle_run(word[m.end():]):
+            return m.end()
+    return None
+
+
+def find_officials(text: str, morphs_of: Callable[[int, int], Sequence[MorphInfo] | None]) -> Iterator[Candidate]:
+    """Names next to titles: 박겸수 강북구청장, 신면호 서울시 경제진흥본부장, 광진구(구청장 김선갑).
+
+    Journalists never match: 기자 is not a title.
+    """
+    words = [(m.start(), m.end(), m.group(0)) for m in _WORD_RE.finditer(text)]
+    for i, (ws, we, w) in enumerate(words):
+        if _title_end(w) is None:
+            continue
+        # Look back over at most two organisation words for the name.
+        for k in (1, 2, 3):
+            if i - k < 0:
+                break
+            ns, ne, name = words[i - k]
+            if "\n" in text[ne:words[i - k + 1][0]]:
+                break
+            if _looks_like_name(name, morphs_of(ns, ne)):
+                yield Candidate(ns, ne, "OFFICIAL", "name-title", 2)
+                break
+            # Words in between must be bare nouns (서울시, 경제진흥본부), no particles.
+            if not re.fullmatch(f"[{HANGUL}·]+", name) or _rest_has_particle(name):
+                break
+    title_alt = alternation(word_list("titles.txt"))
+    paren = re.compile(f"\\(\\s?(?:[{HANGUL}]+\\s)?(?:{title_alt})\\s?(?P<name>[{HANGUL}]{{2,4}})\\s?\\)")
+    for m in paren.finditer(text):
+        name = m.group("name")
+        if _name_shape().fullmatch(name) and name not in _name_stopwords():
+            yield Candidate(m.start("name"), m.end("name"), "OFFICIAL", "title-name-paren", 2)
+
+
+def _rest_has_particle(word: str) -> bool:
+    for cut in range(1, min(len(word), 4)):
+        tail = word[-cut:]
+        if tail in ("은", "는", "을", "를", "의", "에", "에서", "가", "와", "과", "로", "으로", "도"):
+            return True
+    return False
+
+
+# ---------------------------------------------------------------- PROGRAM
+
+_QUOTE_PAIRS = {"‘": "’", "“": "”", "「": "」", "『": "』", "'": "'", '"': '"'}
+_LIST_MARKERS = "△▲▷"
+_SENTENCE_END = re.compile(r"(?:다|요|까|죠)[.!?]?\s*$|[.!?]\s")
+
+
+@functools.lru_cache(maxsize=None)
+def _program_head_regex() -> re.Pattern:
+    return re.compile(f"(?:{alternation(word_list('program_heads.txt'))})$")
+
+
+def _names_program(phrase: str) -> bool:
+    """A phrase names a program when it ends in a program head and is no sentence or tier."""
+    phrase = phrase.strip()
+    if len(phrase) < 2 or len(phrase) > 60 or _SENTENCE_END.search(phrase):
+        return False
+    if phrase in tiers() or default_gazetteer().lookup(phrase):
+        return False
+    return _program_head_regex().search(phrase) is not None
+
+
+def _quoted_spans(text: str) -> Iterator[tuple[int, int, bool]]:
+    """``(start, end, closed)`` of quoted stretches inside one line, marks excluded."""
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        close = _QUOTE_PAIRS.get(ch)
+        if close is None:
+            i += 1
+            continue
+        line_end = text.find("\n", i)
+        line_end = n if line_end < 0 else line_end
+        j = text.find(close, i + 1, line_end)
+        # A new opening mark of the same kind before the close: this one was never closed.
+        reopen = text.find(ch, i + 1, line_end) if ch != close else -1
+        if j < 0 or (0 <= reopen < j):
+            yield i + 1, line_end, False
+            i += 1
+            continue
+        yield i + 1, j, True
+        i = j + 1
+
+
+def _unclosed_phrase(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Words after an unclosed quote up to the first word carrying a particle."""
+    last_end = None
+    for m in _WORD_RE.finditer(text, start, end):
+        w = m.group(0)
+        core = w.rstrip(".,;:!?)]>’”")
+        if core != w or _has_particle(core):
+            break
+        last_end = m.end()
+    if last_end is None:
+        return None
+    return start, last_end
+
+
+def _has_particle(word: str) -> bool:
+    for cut in range(1, min(len(word), 5)):
+        if len(word) - cut >= 2 and is_particle_run(word[-cut:]):
+            stem = word[:-cut]
+            if _program_head_regex().search(stem) or default_gazetteer().lookup(stem):
+                return True
+            if word[-cut:] in ("에서", "에서는", "으로", "에는", "에게", "을", "를", "은", "는", "의", "에", "로", "와", "과", "가", "이"):
+                return True
+    return False
+
+
+def find_programs(text: str) -> Iterator[Candidate]:
+    """Program names: quoted phrases ending in a program head, △/▲ list items,
+    19데이-style event names, and later mentions of a name found so.
+    """
+    found: list[str] = []
+    for s, e, closed in _quoted_spans(text):
+        if not closed:
+            span = _unclosed_phrase(text, s, e)
+            if span and _names_program(text[span[0]:span[1]]):
+                found.append(text[span[0]:span[1]])
+                yield Candidate(span[0], span[1], "PROGRAM", "quote-unclosed", 0)
+            continue
+        inner = text[s:e]
+        stripped = inner.strip()
+        if _names_program(stripped):
+            ls = s + len(inner) - len(inner.lstrip())
+            found.append(stripped)
+            yield Candidate(ls, ls + len(stripped), "PROGRAM", "quote", 0)
+    for m in re.finditer(f"[{_LIST_MARKERS}]\\s?([^{_LIST_MARKERS}\\n,]+)", text):
+        item = m.group(1).rstrip()
+        if _names_program(item):
+            found.append(item)
+            yield Candidate(m.start(1), m.start(1) + len(item), "PROGRAM", "list-item", 4)
+    for m in re.finditer(r"(?<![\w])\d{1,2}\s?(?:데이|Day|DAY)(?![A-Za-z])", text):
+        if is_particle_run(_rest_of_word(text, m.end())):
+            yield Candidate(m.start(), m.end(), "PROGRAM", "day-event", 4)
+    yield from _later_mentions(text, found)
+
+
+_YEAR_PREFIX = re.compile(r"^(?:19|20)\d{2}\s?년?\s*")
+_GENERIC_TAIL = re.compile(r"\s?(?:사업평가|사업|평가)$")
+
+
+def _variants(name: str) -> set[str]:
+    """Shorter forms a program is mentioned by later: no year, no 사업/평가,
+    its last distinctive word (일자리대상), its leading words (서울 희망일자리)."""
+    out = {name}
+    base = _YEAR_PREFIX.sub("", name)
+    out.add(base)
+    out.add(_GENERIC_TAIL.sub("", base))
+    words = _GENERIC_TAIL.sub("", base).split()
+    if len(words) >= 3:
+        out.add(" ".join(words[:-1]))
+    if len(words) >= 2 and len(words[-1]) >= 5:
+        out.add(words[-1])
+    return {v.strip() for v in out if len(v.strip()) >= 4}
+
+
+def _later_mentions(text: str, names: Iterable[str]) -> Iterator[Candidate]:
+    variants: set[str] = set()
+    for name in names:
+        variants |= _variants(name)
+    if not variants:
+        return
+    regex = re.compile(f"(?<![{HANGUL}])(?:{alternation(variants)})")
+    for m in regex.finditer(text):
+        if is_particle_run(_rest_of_word(text, m.end())):
+            yield Candidate(m.start(), m.end(), "PROGRAM", "later-mention", 5)
+
+
+# ---------------------------------------------------------------- resolve
+
+
+def find_all(text: str, morphs: Sequence[MorphInfo] = ()) -> list[Candidate]:
+    """Every rule's candidates on ``text`` (may overlap)."""
+    by_start: dict[int, list[MorphInfo]] = {}
+    for m in morphs:
+        by_start.setdefault(m.start, []).append(m)
+
+    def morphs_of(start: int, end: int) -> Sequence[MorphInfo] | None:
+        if not morphs:
+            return None
+        return [m for m in morphs if start <= m.start and m.end <= end and m.end > m.start]
+
+    out: list[Candidate] = []
+    out.extend(find_programs(text))
+    out.extend(find_money(text))
+    out.extend(find_awards(text))
+    out.extend(find_officials(text, morphs_of))
+    out.extend(find_districts(text))
+    return out
+
+
+def resolve(candidates: Iterable[Candidate]) -> list[Candidate]:
+    """Non-overlapping subset: lower priority value first, then longer, then earlier."""
+    chosen: list[Candidate] = []
+    taken: list[tuple[int, int]] = []
+    for c in sorted(candidates, key=lambda c: (c.priority, -(c.end - c.start), c.start)):
+        if c.end <= c.start:
+            continue
+        if any(c.start < e and s < c.end for s, e in taken):
+            continue
+        chosen.append(c)
+        taken.append((c.start, c.end))
+    return sorted(chosen, key=lambda c: c.start)
