@@ -22,13 +22,13 @@ _KIWI_LOCK = threading.Lock()
 
 
 @functools.lru_cache(maxsize=None)
-def _kiwi(num_workers: int):
+def _kiwi(num_workers: int | None):
     from kiwipiepy import Kiwi
 
-    return Kiwi(num_workers=num_workers)
+    return Kiwi() if num_workers is None else Kiwi(num_workers=num_workers)
 
 
-def get_kiwi(num_workers: int = 0):
+def get_kiwi(num_workers: int | None = None):
     """Return the process-wide Kiwi analyser, created on first use.
 
     Creating a Kiwi takes about a second and 500 MB, so every caller shares
@@ -103,7 +103,7 @@ class KiwiTokenizer:
     ['송파구', '는', '4500', '만', '원']
     """
 
-    def __init__(self, vocab: Vocab, num_workers: int = 0):
+    def __init__(self, vocab: Vocab, num_workers: int | None = None):
         self.vocab = vocab
         self.num_workers = num_workers
         _register_extensions()

@@ -188,11 +188,17 @@ def _title_regex() -> re.Pattern:
 _NOMINAL = re.compile(r"^(?:NN|XSN|XR|SL|SH|NR)")
 
 
-def _looks_like_name(word: str, morphs: Sequence[MorphInfo] | None) -> bool:
-    """A 2–4 syllable word shaped like surname + given name that Kiwi reads as a name."""
+def _looks_like_name(word: str, morphs: Sequence[MorphInfo] | None, strong_context: bool = False) -> bool:
+    """A 2–4 syllable word shaped like surname + given name that Kiwi reads as a name.
+
+    Kiwi tags unknown names as common nouns now and then (최은비/NNG); right
+    before an unambiguous title such as 고창군수 any nominal reading will do,
+    elsewhere the name must be read as a proper noun.
+    """
     if not _name_shape().fullmatch(word):
         return False
-    if word in _name_stopwords() or default_gazetteer().lookup(word):
+    gaz = default_gazetteer()
+    if word in _name_stopwords() or gaz.lookup(word) or gaz.region_word(word):
         return False
     if _title_regex().fullmatch(word):
         return False
@@ -202,9 +208,25 @@ def _looks_like_name(word: str, morphs: Sequence[MorphInfo] | None) -> bool:
         return True
     if not all(_NOMINAL.match(m.tag) for m in morphs):
         return False
-    # A single known common noun (이번, 장애인) is no name; a name is NNP-led,
-    # or split by Kiwi into pieces it does not know as one word.
-    return morphs[0].tag == "NNP" or len(morphs) > 1
+    # A known common noun (이번, 사회+적) is no name: Kiwi reads names as
+    # proper nouns, whole (박겸수) or split (김선+갑).
+    return strong_context or morphs[0].tag == "NNP"
+
+
+# 시장 is also "market" (전통시장): it is only a title when a district precedes it.
+_AMBIGUOUS_TITLES = frozenset({"시장"})
+_HEAD_TITLES = ("구청장", "시장", "군수", "도지사", "지사", "청장")
+
+
+def _is_district_title(stem: str) -> bool:
+    """강북구청장, 고창군수, 제천시장: a district name fused with its head's title."""
+    gaz = default_gazetteer()
+    for title in _HEAD_TITLES:
+        if stem.endswith(title) and len(stem) > len(title):
+            prefix = stem[: -len(title)]
+            if gaz.lookup(prefix) or gaz.lookup(prefix + title[0]):
+                return True
+    return False
 
 
 @functools.lru_cache(maxsize=None)
@@ -212,11 +234,15 @@ def _name_stopwords() -> frozenset[str]:
     return frozenset(word_list("name_stopwords.txt"))
 
 
+@functools.lru_cache(maxsize=None)
+def _titles_set() -> frozenset[str]:
+    return frozenset(word_list("titles.txt"))
+
+
 def _title_end(word: str) -> int | None:
     """Length of the title-bearing stem of ``word`` if it ends in a title plus particles."""
-    regex = _title_regex()
-    for m in regex.finditer(word):
-        if is_particle_run(word[m.end():]):
+    for m in _title_regex().finditer(word):
+        if is_particle_run(word[m.end():]) and re.fullmatch(f"[{HANGUL}·]+", word[: m.end()]):
             return m.end()
     return None
 
@@ -227,8 +253,14 @@ def find_officials(text: str, morphs_of: Callable[[int, int], Sequence[MorphInfo
     Journalists never match: 기자 is not a title.
     """
     words = [(m.start(), m.end(), m.group(0)) for m in _WORD_RE.finditer(text)]
+    gaz = default_gazetteer()
     for i, (ws, we, w) in enumerate(words):
-        if _title_end(w) is None:
+        cut = _title_end(w)
+        if cut is None:
+            continue
+        stem = w[:cut]
+        district_title = _is_district_title(stem)
+        if stem in _AMBIGUOUS_TITLES and not (i >= 1 and gaz.lookup(words[i - 1][2])):
             continue
         # Look back over at most two organisation words for the name.
         for k in (1, 2, 3):
@@ -237,11 +269,12 @@ def find_officials(text: str, morphs_of: Callable[[int, int], Sequence[MorphInfo
             ns, ne, name = words[i - k]
             if "\n" in text[ne:words[i - k + 1][0]]:
                 break
-            if _looks_like_name(name, morphs_of(ns, ne)):
+            strong = k == 1 and (district_title or (stem in _titles_set() and stem not in _AMBIGUOUS_TITLES))
+            if _looks_like_name(name, morphs_of(ns, ne), strong_context=strong):
                 yield Candidate(ns, ne, "OFFICIAL", "name-title", 2)
                 break
-            # Words in between must be bare nouns (서울시, 경제진흥본부), no particles.
-            if not re.fullmatch(f"[{HANGUL}·]+", name) or _rest_has_particle(name):
+            # Words in between must be districts or bare nouns (서울시, 경제진흥본부).
+            if not re.fullmatch(f"[{HANGUL}·]+", name) or (split_particles(name)[1] and not gaz.lookup(name)):
                 break
     title_alt = alternation(word_list("titles.txt"))
     paren = re.compile(f"\\(\\s?(?:[{HANGUL}]+\\s)?(?:{title_alt})\\s?(?P<name>[{HANGUL}]{{2,4}})\\s?\\)")
@@ -249,14 +282,6 @@ def find_officials(text: str, morphs_of: Callable[[int, int], Sequence[MorphInfo
         name = m.group("name")
         if _name_shape().fullmatch(name) and name not in _name_stopwords():
             yield Candidate(m.start("name"), m.end("name"), "OFFICIAL", "title-name-paren", 2)
-
-
-def _rest_has_particle(word: str) -> bool:
-    for cut in range(1, min(len(word), 4)):
-        tail = word[-cut:]
-        if tail in ("은", "는", "을", "를", "의", "에", "에서", "가", "와", "과", "로", "으로", "도"):
-            return True
-    return False
 
 
 # ---------------------------------------------------------------- PROGRAM
@@ -304,28 +329,35 @@ def _quoted_spans(text: str) -> Iterator[tuple[int, int, bool]]:
 
 
 def _unclosed_phrase(text: str, start: int, end: int) -> tuple[int, int] | None:
-    """Words after an unclosed quote up to the first word carrying a particle."""
+    """Words after an unclosed quote, up to the first word that carries a particle.
+
+    That word's stem still belongs to the name when the words before it do
+    not yet end in a program head (‘송파 사회적경제 장터의 → …장터), and does
+    not when they do (‘… 만들기사업 평가에서 → …만들기사업).
+    """
     last_end = None
     for m in _WORD_RE.finditer(text, start, end):
         w = m.group(0)
         core = w.rstrip(".,;:!?)]>’”")
-        if core != w or _has_particle(core):
-            break
-        last_end = m.end()
+        stem, particles = split_particles(core)
+        if core == w and not particles:
+            last_end = m.end()
+            continue
+        done = last_end is not None and _names_program(text[start:last_end])
+        if not done and stem and _names_program(text[start:m.start() + len(stem)]):
+            last_end = m.start() + len(stem)
+        break
     if last_end is None:
         return None
     return start, last_end
 
 
-def _has_particle(word: str) -> bool:
-    for cut in range(1, min(len(word), 5)):
-        if len(word) - cut >= 2 and is_particle_run(word[-cut:]):
-            stem = word[:-cut]
-            if _program_head_regex().search(stem) or default_gazetteer().lookup(stem):
-                return True
-            if word[-cut:] in ("에서", "에서는", "으로", "에는", "에게", "을", "를", "은", "는", "의", "에", "로", "와", "과", "가", "이"):
-                return True
-    return False
+def split_particles(word: str) -> tuple[str, str]:
+    """``(stem, particles)`` with the longest particle run that leaves a stem of 2+ chars."""
+    for cut in range(min(len(word) - 2, 6), 0, -1):
+        if is_particle_run(word[-cut:]):
+            return word[:-cut], word[-cut:]
+    return word, ""
 
 
 def find_programs(text: str) -> Iterator[Candidate]:
