@@ -90,3 +90,8 @@ def test_resolve_prefers_priority_then_length():
     chosen = resolve(cands)
     assert [(c.start, c.end, c.label) for c in chosen] == [(0, 12, "PROGRAM"), (13, 15, "AWARD")]
     assert [(c.start, c.end) for c in resolve(cands[:2])] == [(0, 3)]
+
+
+@pytest.mark.parametrize("text", ["이원 기자가 썼다", "구원 투수", "사원 모집"])
+def test_hangul_syllables_that_are_not_numerals(tagger, text):
+    assert not [e for e in tagger(text).ents if e.label_ == "MONEY"]

@@ -6,6 +6,7 @@ and whose ``doc.ents`` carry the five labels of ANNOTATION.md.
 
 from __future__ import annotations
 
+import os
 import threading
 from typing import Iterable, Iterator
 
@@ -107,13 +108,58 @@ def _make_rule_tagger(nlp: Language, name: str, set_ents: bool) -> RuleTagger:
     return RuleTagger(nlp, name, set_ents=set_ents)
 
 
-def build_nlp() -> Language:
-    """A blank Korean spaCy pipeline with the Kiwi tokenizer and the rule layer."""
+class ModelTagger:
+    """Pipeline component: the sequence model's spans merged with the rules' (see ``model.merge_spans``)."""
+
+    def __init__(self, nlp: Language, name: str = "kgov_model", merge: str = "combined"):
+        self.name = name
+        self.merge = merge
+        self.estimator = None
+
+    def __call__(self, doc: Doc) -> Doc:
+        from .features import doc_features
+        from .model import bio_to_spans, merge_spans
+
+        if self.estimator is None or len(doc) == 0:
+            return doc
+        tags = self.estimator.predict([doc_features(doc)])[0]
+        model_spans = bio_to_spans(doc, tags)
+        rule_spans = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+        merged = merge_spans(model_spans, rule_spans, self.merge)
+        doc.ents = [doc.char_span(s, e, label=label) for s, e, label in merged]
+        return doc
+
+
+@Language.factory("kgov_model", default_config={"merge": "combined"})
+def _make_model_tagger(nlp: Language, name: str, merge: str) -> ModelTagger:
+    return ModelTagger(nlp, name, merge=merge)
+
+
+def build_nlp(estimator=None, merge: str = "combined") -> Language:
+    """A blank Korean spaCy pipeline: Kiwi tokenizer, rule layer, and the model if given."""
     nlp = spacy.blank(
         "ko", config={"nlp": {"tokenizer": {"@tokenizers": "kgov_ner.KiwiTokenizer.v1"}}}
     )
     nlp.add_pipe("kgov_rules")
+    if estimator is not None and merge != "rules":
+        nlp.add_pipe("kgov_model", config={"merge": merge}).estimator = estimator
     return nlp
+
+
+def _resolve_model(model):
+    """``"default"`` → the shipped model (rules only if none is shipped); a path; an estimator; None."""
+    from .model import load_model
+    from .train import DEFAULT_MODEL_DIR
+
+    if model is None:
+        return None
+    if isinstance(model, str) and model == "default":
+        if not (DEFAULT_MODEL_DIR / "meta.json").is_file():
+            return None
+        return load_model(DEFAULT_MODEL_DIR).estimator
+    if isinstance(model, (str, os.PathLike)):
+        return load_model(model).estimator
+    return model
 
 
 class Tagger:
@@ -124,8 +170,15 @@ class Tagger:
     [('광진구', 'DISTRICT'), ('김선갑', 'OFFICIAL'), ('우수구', 'AWARD')]
     """
 
-    def __init__(self) -> None:
-        self.nlp = build_nlp()
+    def __init__(self, model="default", merge: str = "combined") -> None:
+        """``model``: ``"default"`` (the shipped ``models/default``), a model directory,
+        a fitted ``SequenceTagger``, or ``None`` for the rules alone. ``merge``:
+        ``combined`` (model first, rules fill gaps), ``model`` or ``rules``."""
+        if merge not in ("combined", "model", "rules"):
+            raise ValueError(f"unknown merge policy {merge!r}; allowed: combined, model, rules")
+        self.merge = merge
+        self.estimator = _resolve_model(model)
+        self.nlp = build_nlp(self.estimator, merge)
 
     def __call__(self, text: str) -> Doc:
         _check_text(text)

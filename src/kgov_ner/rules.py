@@ -120,8 +120,10 @@ def find_money(text: str) -> Iterator[Candidate]:
                 continue
             if word and not is_particle_run(word) and re.match(f"[{HANGUL}]", text[end:end + 1] or " "):
                 continue  # fused into a longer word: 만큼, 억지
-        elif not _DIGIT.search(span[: m.start("cur") - m.start()]) and not _HANGUL_NUMERAL_AMOUNT.match(span):
-            continue
+        elif not _DIGIT.search(span[: m.start("cur") - m.start()]):
+            # Hangul numerals need a unit word: 오천만 원 is money, 이원 is a name.
+            if not _HANGUL_NUMERAL_AMOUNT.match(span) or not re.search("[십백천만억조]", span):
+                continue
         yield Candidate(start, end, "MONEY", "money-grammar", 1)
 
 

@@ -1,0 +1,190 @@
+"""The learned layer: a CRF over the bridge's tokens, and how it merges with the rules.
+
+:class:`SequenceTagger` follows scikit-learn's conventions: hyperparameters
+in ``__init__``, ``fit`` validates and returns ``self``, learned state ends
+in ``_``, ``predict`` before ``fit`` raises ``NotFittedError``.
+
+Merge policy (``merge_spans``): the model's spans win; a rule span is added
+where it overlaps no model span. The rules' features already reach the
+model, so where the two disagree the model has seen the rule and the
+context; where the model is silent a rule still gets its say. The ablation
+in the README measures this choice against rules-only and model-only.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from sklearn.base import BaseEstimator
+from sklearn.exceptions import NotFittedError
+from spacy.tokens import Doc
+
+from .features import FEATURE_VERSION
+from .labels import LABELS
+
+Span3 = tuple[int, int, str]
+
+
+class ModelVersionError(RuntimeError):
+    """A saved model was built for another feature version."""
+
+
+class SequenceTagger(BaseEstimator):
+    """BIO sequence labeller over token feature dicts (sklearn-crfsuite CRF).
+
+    >>> X = [[{"w": "강북구"}, {"w": "가"}]]; y = [["B-DISTRICT", "O"]]
+    >>> SequenceTagger(max_iterations=20).fit(X, y).predict(X)
+    [['B-DISTRICT', 'O']]
+    """
+
+    def __init__(self, c1: float = 0.05, c2: float = 0.05, max_iterations: int = 150,
+                 all_possible_transitions: bool = True):
+        self.c1 = c1
+        self.c2 = c2
+        self.max_iterations = max_iterations
+        self.all_possible_transitions = all_possible_transitions
+
+    def fit(self, X: Sequence[Sequence[dict]], y: Sequence[Sequence[str]]) -> "SequenceTagger":
+        import sklearn_crfsuite
+
+        if len(X) != len(y):
+            raise ValueError(f"X has {len(X)} sequences but y has {len(y)}")
+        for i, (xs, ys) in enumerate(zip(X, y)):
+            if len(xs) != len(ys):
+                raise ValueError(f"sequence {i}: {len(xs)} feature dicts but {len(ys)} labels")
+            bad = {t for t in ys if t != "O" and (t[:2] not in ("B-", "I-") or t[2:] not in LABELS)}
+            if bad:
+                raise ValueError(f"sequence {i}: unknown tags {sorted(bad)}; allowed: O, B-/I- + {LABELS}")
+        crf = sklearn_crfsuite.CRF(
+            algorithm="lbfgs", c1=self.c1, c2=self.c2, max_iterations=self.max_iterations,
+            all_possible_transitions=self.all_possible_transitions,
+        )
+        crf.fit(X, y)
+        self.crf_ = crf
+        self.classes_ = sorted(crf.classes_)
+        return self
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "crf_"):
+            raise NotFittedError("SequenceTagger is not fitted yet: call fit() or load a trained model")
+
+    def predict(self, X: Sequence[Sequence[dict]]) -> list[list[str]]:
+        self._check_fitted()
+        return [list(seq) for seq in self.crf_.predict(X)]
+
+    def predict_marginals(self, X: Sequence[Sequence[dict]]) -> list[list[dict[str, float]]]:
+        self._check_fitted()
+        return self.crf_.predict_marginals(X)
+
+
+# ------------------------------------------------------------ BIO <-> spans
+
+
+def spans_to_bio(doc: Doc, spans: Iterable[Span3]) -> list[str]:
+    """Token BIO tags for char spans; every span must align with token boundaries."""
+    tags = ["O"] * len(doc)
+    for start, end, label in spans:
+        span = doc.char_span(start, end)
+        if span is None:
+            raise ValueError(f"span {start}:{end} {label} does not align with tokens")
+        for i in range(span.start, span.end):
+            tags[i] = ("B-" if i == span.start else "I-") + label
+    return tags
+
+
+def bio_to_spans(doc: Doc, tags: Sequence[str]) -> list[Span3]:
+    """Char spans from BIO tags, repairing what a CRF can emit.
+
+    An ``I-X`` after ``O`` or another label opens a new entity; whitespace
+    tokens close one.
+    """
+    out: list[Span3] = []
+    cur: list | None = None
+    for token, tag in zip(doc, tags):
+        if token.is_space or tag == "O":
+            if cur:
+                out.append(tuple(cur))
+            cur = None
+            continue
+        prefix, label = tag[:1], tag[2:]
+        end = token.idx + len(token.text)
+        if cur and prefix == "I" and cur[2] == label:
+            cur[1] = end
+        else:
+            if cur:
+                out.append(tuple(cur))
+            cur = [token.idx, end, label]
+    if cur:
+        out.append(tuple(cur))
+    return out
+
+
+def merge_spans(model_spans: Iterable[Span3], rule_spans: Iterable[Span3], policy: str = "combined") -> list[Span3]:
+    """Combine the two layers: ``rules``, ``model`` or ``combined`` (model first, rules fill gaps)."""
+    model_spans, rule_spans = list(model_spans), list(rule_spans)
+    if policy == "rules":
+        return sorted(rule_spans)
+    if policy == "model":
+        return sorted(model_spans)
+    if policy != "combined":
+        raise ValueError(f"unknown merge policy {policy!r}; allowed: rules, model, combined")
+    chosen = list(model_spans)
+    for s, e, label in rule_spans:
+        if all(e <= cs or ce <= s for cs, ce, _ in chosen):
+            chosen.append((s, e, label))
+    return sorted(chosen)
+
+
+# ------------------------------------------------------------ persistence
+
+
+@dataclass
+class ModelBundle:
+    estimator: SequenceTagger
+    meta: dict
+
+
+def versions() -> dict:
+    import kiwipiepy
+    import sklearn
+    import spacy
+
+    from . import __version__
+
+    return {
+        "kgov_ner": __version__,
+        "kiwipiepy": kiwipiepy.__version__,
+        "spacy": spacy.__version__,
+        "scikit-learn": sklearn.__version__,
+        "python": platform.python_version(),
+    }
+
+
+def save_model(estimator: SequenceTagger, path: str | Path, meta: dict) -> None:
+    import joblib
+
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True)
+    full = {**meta, "versions": versions(), "labels": list(LABELS), "feature_version": FEATURE_VERSION}
+    joblib.dump(estimator, path / "model.joblib", compress=3)
+    (path / "meta.json").write_text(json.dumps(full, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def load_model(path: str | Path) -> ModelBundle:
+    import joblib
+
+    path = Path(path)
+    meta_path = path / "meta.json"
+    if not meta_path.is_file():
+        raise FileNotFoundError(f"no model at {path}: meta.json missing (retrain with `python -m kgov_ner train`)")
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    if meta.get("feature_version") != FEATURE_VERSION:
+        raise ModelVersionError(
+            f"model at {path} was built for feature version {meta.get('feature_version')}, "
+            f"this kgov_ner extracts version {FEATURE_VERSION}: retrain it with `python -m kgov_ner train`"
+        )
+    return ModelBundle(joblib.load(path / "model.joblib"), meta)
