@@ -1,0 +1,471 @@
+"""Command-line interface: ``kgov-ner`` / ``python -m kgov_ner``.
+
+The CLI is a thin layer: it parses arguments, reads files with
+:mod:`kgov_ner.io`, tags them with :class:`kgov_ner.pipeline.Tagger` and
+writes the result.  Every user error (unreadable file, binary file, bad
+encoding, output directory missing) is one line on stderr of the form
+``kgov-ner: PATH: reason``; a run in which any input failed still processes
+the other inputs and exits with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import importlib
+import json
+import os
+import sys
+import tempfile
+import unicodedata
+from typing import IO, TYPE_CHECKING, Any, Callable, Iterable, Iterator, Protocol
+
+from .io import PROG, Decoded, InputError, display_name, read_text
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc, Span
+
+FORMATS = ("jsonl", "conll", "html", "table")
+
+
+class _Writable(Protocol):
+    def write(self, text: str, /) -> Any: ...
+
+
+#: displaCy colours for the five labels of ANNOTATION.md.
+LABEL_COLORS = {
+    "DISTRICT": "#7aecec",
+    "OFFICIAL": "#aa9cfc",
+    "PROGRAM": "#feca74",
+    "MONEY": "#bfe1d9",
+    "AWARD": "#ff8197",
+}
+
+EXIT_OK = 0
+EXIT_INPUT_ERROR = 2
+
+
+def _version() -> str:
+    try:
+        from . import __version__
+
+        return __version__
+    except ImportError:  # pragma: no cover - __init__ without __version__
+        from importlib.metadata import version
+
+        return version("kgov_ner")
+
+
+def _error(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# --------------------------------------------------------------------------
+# records
+
+
+def entity_record(name: str, ent: "Span") -> dict[str, Any]:
+    """The output record of one entity; the one place its fields are defined.
+
+    ``start``/``end`` are ``str`` offsets into the decoded text (after a
+    byte-order mark is removed), so ``decoded.text[start:end] == text``.
+    """
+    return {
+        "file": name,
+        "start": ent.start_char,
+        "end": ent.end_char,
+        "label": ent.label_,
+        "text": ent.text,
+    }
+
+
+def doc_records(name: str, doc: "Doc") -> list[dict[str, Any]]:
+    """Records of all entities of *doc*, in text order."""
+    return [entity_record(name, ent) for ent in doc.ents]
+
+
+# --------------------------------------------------------------------------
+# formats
+
+
+def write_jsonl(out: "_Writable", name: str, doc: "Doc") -> None:
+    for record in doc_records(name, doc):
+        out.write(json.dumps(record, ensure_ascii=False))
+        out.write("\n")
+
+
+_CONLL_ESCAPES = str.maketrans({"\t": " ", "\n": " ", "\r": " ", "\v": " ", "\f": " "})
+
+
+def _sentences(doc: "Doc") -> Iterable["Span"]:
+    if doc.has_annotation("SENT_START"):
+        return doc.sents
+    return [doc[:]] if len(doc) else []
+
+
+def write_conll(out: "_Writable", name: str, doc: "Doc") -> None:
+    """``TOKEN<TAB>TAG<TAB>BIO`` per token, a blank line after each sentence.
+
+    Whitespace-only tokens are skipped.  A ``# file = NAME`` line starts each
+    file.
+    """
+    out.write(f"# file = {name}\n")
+    for sent in _sentences(doc):
+        lines = []
+        for token in sent:
+            if token.is_space:
+                continue
+            bio = f"{token.ent_iob_}-{token.ent_type_}" if token.ent_iob_ in ("B", "I") else "O"
+            text = token.text.translate(_CONLL_ESCAPES)
+            lines.append(f"{text}\t{token.tag_ or '_'}\t{bio}\n")
+        if lines:
+            out.write("".join(lines) + "\n")
+
+
+def render_html(docs: list[tuple[str, "Doc"]]) -> str:
+    """One self-contained displaCy page showing the entities of all *docs*."""
+    from spacy import displacy
+
+    for name, doc in docs:
+        doc.user_data["title"] = name
+    html = displacy.render(
+        [doc for _, doc in docs],
+        style="ent",
+        page=True,
+        jupyter=False,
+        options={"colors": LABEL_COLORS, "ents": list(LABEL_COLORS)},
+    )
+    html = html.replace("<title>displaCy</title>", f"<title>{PROG}</title>", 1)
+    return html if html.endswith("\n") else html + "\n"
+
+
+def display_width(text: str) -> int:
+    """Terminal columns of *text*: East Asian wide/fullwidth characters count 2."""
+    width = 0
+    for ch in text:
+        if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me", "Cf"):
+            continue
+        if "\u1160" <= ch <= "\u11ff":  # conjoining Hangul jamo: part of a syllable
+            continue
+        width += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    return width
+
+
+def _pad(text: str, width: int, right: bool = False) -> str:
+    fill = " " * max(0, width - display_width(text))
+    return fill + text if right else text + fill
+
+
+_TABLE_ESCAPES = str.maketrans({"\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def render_table(records: list[dict[str, Any]]) -> str:
+    """Aligned columns FILE START END LABEL TEXT for reading in a terminal."""
+    header = ("FILE", "START", "END", "LABEL", "TEXT")
+    rows = [
+        (
+            str(r["file"]),
+            str(r["start"]),
+            str(r["end"]),
+            str(r["label"]),
+            str(r["text"]).translate(_TABLE_ESCAPES),
+        )
+        for r in records
+    ]
+    widths = [max(display_width(row[i]) for row in [header, *rows]) for i in range(4)]
+    right = (False, True, True, False)
+    lines = []
+    for row in [header, *rows]:
+        cells = [_pad(row[i], widths[i], right[i]) for i in range(4)]
+        lines.append("  ".join([*cells, row[4]]).rstrip() + "\n")
+    return "".join(lines)
+
+
+# --------------------------------------------------------------------------
+# output
+
+
+class OutputError(Exception):
+    """The output cannot be written; ``str()`` is the one-line message."""
+
+
+class _Output:
+    """Standard output, or a file written atomically (temp file + ``os.replace``).
+
+    A path that exists but is not a regular file (``/dev/stdout``, a FIFO)
+    is written to directly.  The temp file is created on entry, so an output path in a missing
+    directory fails before any work is done; it replaces the target only
+    when the ``with`` block ends without an exception.  Every ``OSError`` of
+    the output itself (not of the inputs or the tagger) becomes an
+    :class:`OutputError`.
+    """
+
+    def __init__(self, path: str | None):
+        self.path = path
+        self._tmp: str | None = None
+        self._stream: IO[str] | None = None
+
+    def _fail(self, exc: OSError) -> OutputError:
+        if isinstance(exc, BrokenPipeError):
+            raise exc
+        target = self.path if self.path is not None else "<stdout>"
+        return OutputError(f"{PROG}: {target}: cannot write: {exc.strerror or exc}")
+
+    def write(self, text: str) -> None:
+        assert self._stream is not None
+        try:
+            self._stream.write(text)
+        except OSError as exc:
+            raise self._fail(exc) from exc
+
+    def __enter__(self) -> "_Output":
+        try:
+            if self.path is None:
+                stream = sys.stdout
+                encoding = (getattr(stream, "encoding", None) or "").lower().replace("_", "-")
+                if encoding not in ("utf-8", "utf8") and hasattr(stream, "reconfigure"):
+                    stream.reconfigure(encoding="utf-8")
+                self._stream = stream
+                return self
+            if os.path.isdir(self.path):
+                raise IsADirectoryError(errno.EISDIR, "is a directory", self.path)
+            if os.path.exists(self.path) and not os.path.isfile(self.path):
+                # a device, FIFO or /dev/stdout: write to it, never replace it
+                self._stream = open(self.path, "w", encoding="utf-8", newline="")
+                return self
+            directory = os.path.dirname(os.path.abspath(self.path))
+            base = os.path.basename(self.path)
+            fd, self._tmp = tempfile.mkstemp(prefix=f".{base}.", suffix=".tmp", dir=directory)
+            self._stream = open(fd, "w", encoding="utf-8", newline="")
+        except OSError as exc:
+            raise self._fail(exc) from exc
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        assert self._stream is not None
+        try:
+            if self.path is None:
+                if exc_type is None:
+                    self._stream.flush()
+                return
+            self._stream.close()
+            if exc_type is None and self._tmp is not None:
+                os.chmod(self._tmp, _new_file_mode(self.path))
+                os.replace(self._tmp, self.path)
+                self._tmp = None
+        except OSError as err:
+            raise self._fail(err) from err
+        finally:
+            if self._tmp is not None:
+                try:
+                    os.unlink(self._tmp)
+                except OSError:
+                    pass
+
+
+def _new_file_mode(path: str) -> int:
+    """Mode for the output: the old file's, else what ``open()`` would give."""
+    try:
+        return os.stat(path).st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+# --------------------------------------------------------------------------
+# tag
+
+
+def _load_tagger():
+    from .pipeline import Tagger
+
+    return Tagger()
+
+
+def _decoded_inputs(paths: Iterable[str], failures: list[str]) -> Iterator[tuple[str, Decoded]]:
+    """Decode each path; report a failure as one stderr line and go on."""
+    for path in paths:
+        name = display_name(path)
+        try:
+            decoded = read_text(path)
+        except InputError as exc:
+            _error(str(exc))
+            failures.append(name)
+            continue
+        except OSError as exc:  # read_text converts these; belt and braces
+            _error(f"{PROG}: {name}: {exc.strerror or exc}")
+            failures.append(name)
+            continue
+        if decoded.encoding != "utf-8":
+            note = " (byte-order mark removed; offsets count from after it)" if decoded.encoding.startswith("utf") else ""
+            _error(f"{PROG}: {name}: decoded as {decoded.encoding}{note}")
+        yield name, decoded
+
+
+def _tagged(
+    paths: Iterable[str], failures: list[str], load: Callable[[], Any]
+) -> Iterator[tuple[str, "Doc"]]:
+    tagger = None
+    for name, decoded in _decoded_inputs(paths, failures):
+        if tagger is None:  # only pay for loading Kiwi when there is text
+            tagger = load()
+        doc = tagger(decoded.text)
+        if doc.text != decoded.text:
+            raise RuntimeError(f"{name}: the tagger changed the text; offsets would be wrong")
+        yield name, doc
+
+
+def run_tag(args: argparse.Namespace) -> int:
+    failures: list[str] = []
+    try:
+        with _Output(args.output) as out:
+            docs = _tagged(args.files, failures, _load_tagger)
+            if args.format == "jsonl":
+                for name, doc in docs:
+                    write_jsonl(out, name, doc)
+            elif args.format == "conll":
+                for name, doc in docs:
+                    write_conll(out, name, doc)
+            elif args.format == "html":
+                out.write(render_html(list(docs)))
+            elif args.format == "table":
+                records = [r for name, doc in docs for r in doc_records(name, doc)]
+                out.write(render_table(records))
+            else:  # pragma: no cover - argparse restricts the choices
+                raise AssertionError(args.format)
+    except OutputError as exc:
+        _error(str(exc))
+        return EXIT_INPUT_ERROR
+    return EXIT_INPUT_ERROR if failures else EXIT_OK
+
+
+# --------------------------------------------------------------------------
+# parser
+
+
+def _add_eval(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    """Register ``eval`` from :mod:`kgov_ner.evaluate` when that module exists.
+
+    Imported here, lazily, so that a missing or broken-dependency evaluate
+    module never stops ``tag`` from working.
+    """
+    name = f"{__package__}.evaluate"
+    try:
+        evaluate = importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name == name:
+            return  # not written (yet): no eval subcommand
+        _add_unavailable_eval(subparsers, str(exc))
+        return
+    except ImportError as exc:
+        _add_unavailable_eval(subparsers, str(exc))
+        return
+    add_arguments = getattr(evaluate, "add_arguments", None)
+    run = getattr(evaluate, "run", None)
+    if not (callable(add_arguments) and callable(run)):
+        return
+    doc = (evaluate.__doc__ or "").strip()
+    summary = doc.splitlines()[0] if doc else "score the tagger against gold annotations"
+    parser = subparsers.add_parser(
+        "eval",
+        help=summary,
+        description=doc.split("\n\n")[0] if doc else summary,  # add_arguments may override
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_arguments(parser)
+    parser.set_defaults(func=run)
+
+
+def _add_unavailable_eval(subparsers, reason: str) -> None:
+    parser = subparsers.add_parser("eval", help=f"(unavailable: {reason})", add_help=False)
+    parser.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+
+    def unavailable(args: argparse.Namespace) -> int:
+        _error(f"{PROG}: eval is unavailable: {reason}")
+        return EXIT_INPUT_ERROR
+
+    parser.set_defaults(func=unavailable)
+
+
+_TAG_EPILOG = """\
+output formats:
+  jsonl   one JSON object per entity: {"file", "start", "end", "label", "text"};
+          start/end are character offsets into the decoded text, end exclusive
+  conll   TOKEN<TAB>TAG<TAB>BIO per token, a blank line between sentences,
+          '# file = NAME' before each file
+  html    one displaCy page showing the entities of all files
+  table   aligned columns for reading in a terminal
+
+encodings: UTF-8 (with or without BOM), UTF-16/32 with BOM, CP949/EUC-KR.
+A BOM is removed before tagging: offsets count from the character after it.
+Other encodings than plain UTF-8 are reported on stderr.
+
+exit status: 0 if every file was tagged, 2 if any could not be read or
+decoded (the others are still tagged) or on a usage error.
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description=(
+            "Tag Korean local-government news pages with DISTRICT, OFFICIAL, "
+            "PROGRAM, MONEY and AWARD entities."
+        ),
+        epilog=f"Run '{PROG} COMMAND --help' for the options of a command.",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {_version()}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+
+    tag = subparsers.add_parser(
+        "tag",
+        help="tag text files and print the entities",
+        description="Tag text files and print their entities.",
+        epilog=_TAG_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    tag.add_argument("files", nargs="+", metavar="FILE", help="input file; '-' reads standard input")
+    tag.add_argument(
+        "-f",
+        "--format",
+        choices=FORMATS,
+        default="jsonl",
+        help="output format (default: %(default)s)",
+    )
+    tag.add_argument(
+        "-o",
+        "--output",
+        metavar="PATH",
+        help="write to PATH (atomically: all or nothing) instead of standard output",
+    )
+    tag.set_defaults(func=run_tag)
+
+    _add_eval(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI with *argv* (default ``sys.argv[1:]``); return the exit status."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version, usage errors
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else EXIT_INPUT_ERROR)
+    if getattr(args, "func", None) is None:
+        parser.print_usage(sys.stderr)
+        _error(f"{PROG}: error: a command is required (try '{PROG} --help')")
+        return EXIT_INPUT_ERROR
+    try:
+        return int(args.func(args))
+    except BrokenPipeError:
+        # The reader went away (e.g. `kgov-ner tag x | head`): stop quietly.
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError, AttributeError):
+            pass
+        return 1
+    except KeyboardInterrupt:
+        _error(f"{PROG}: interrupted")
+        return 130

@@ -1,0 +1,265 @@
+"""Reading input files: bytes in, exact text out.
+
+Scraped Korean pages arrive as UTF-8 (with or without a byte-order mark),
+UTF-16 with a byte-order mark, or the legacy Korean code page CP949 (of which
+EUC-KR is a subset).  :func:`read_text` and :func:`decode_bytes` turn such
+bytes into a :class:`Decoded` ``(text, encoding)`` pair and refuse anything
+else with an :class:`InputError`.
+
+Offsets
+    Entity offsets are Python ``str`` indices into ``Decoded.text``.  The text
+    is *not* normalised: no Unicode normalisation, no newline conversion
+    (files are read in binary mode, so ``\\r\\n`` stays ``\\r\\n``).  The one
+    thing removed is a leading byte-order mark: offsets count from the first
+    character *after* the BOM, which is also what ``open(path,
+    encoding="utf-8-sig")`` would give.
+
+Decoding order
+    1. a byte-order mark decides: UTF-8 (reported as ``"utf-8-sig"``),
+       UTF-32 LE/BE, UTF-16 LE/BE (reported as ``"utf-16-le"`` etc.);
+    2. known binary signatures (PNG, JPEG, PDF, ZIP, HWP/OLE, ...) and NUL
+       bytes are rejected;
+    3. strict UTF-8 (``"utf-8"``), then strict CP949 (``"cp949"``);
+    4. text with a high share of control characters is rejected as binary.
+
+Sniffing is about whole pages: a CP949 string of a few syllables can happen
+to be valid UTF-8 and would then be read as UTF-8; a real page never is.
+
+Nothing is ever decoded with ``errors="replace"``: a byte sequence that fits
+none of these encodings is an error, not a string of U+FFFD.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import unicodedata
+from dataclasses import dataclass
+
+__all__ = ["Decoded", "InputError", "STDIN", "decode_bytes", "read_text", "display_name"]
+
+#: The path argument that means standard input.
+STDIN = "-"
+#: The name used for standard input in messages and output records.
+STDIN_NAME = "<stdin>"
+
+PROG = "kgov-ner"
+
+# Control characters allowed in text; everything else in category Cc counts
+# towards the binary-file heuristic.
+_TEXT_CONTROLS = frozenset("\t\n\r\f\v\x1b")
+# A text is binary when more than this share of its characters are control
+# characters (and at least _MIN_CONTROLS of them occur).
+_MAX_CONTROL_SHARE = 0.05
+_MIN_CONTROLS = 2
+
+# (signature, offset, description) of common non-text files.  Signatures too
+# short to tell from text on their own (BZh, MZ, BM) are left to the NUL and
+# control-character checks.
+_SIGNATURES: tuple[tuple[bytes, int, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", 0, "PNG image"),
+    (b"\xff\xd8\xff", 0, "JPEG image"),
+    (b"GIF87a", 0, "GIF image"),
+    (b"GIF89a", 0, "GIF image"),
+    (b"WEBP", 8, "WebP image"),
+    (b"%PDF-", 0, "PDF document"),
+    (b"PK\x03\x04", 0, "ZIP archive or Office/HWPX document"),
+    (b"PK\x05\x06", 0, "ZIP archive"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 0, "OLE2 compound file (HWP, DOC, XLS)"),
+    (b"\x1f\x8b", 0, "gzip archive"),
+    (b"\xfd7zXZ\x00", 0, "xz archive"),
+    (b"7z\xbc\xaf\x27\x1c", 0, "7-Zip archive"),
+    (b"\x28\xb5\x2f\xfd", 0, "zstd archive"),
+    (b"\x7fELF", 0, "ELF executable"),
+    (b"SQLite format 3\x00", 0, "SQLite database"),
+)
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """A decoded input: the exact text and the encoding it was read with.
+
+    ``encoding`` is a Python codec name: ``"utf-8"``, ``"utf-8-sig"`` (UTF-8
+    whose BOM was removed), ``"utf-16-le"``, ``"utf-16-be"``, ``"utf-32-le"``,
+    ``"utf-32-be"`` (BOM removed) or ``"cp949"`` (also covers EUC-KR).
+    """
+
+    text: str
+    encoding: str
+
+
+class InputError(ValueError):
+    """An input that cannot be read or is not decodable text.
+
+    ``str(error)`` is a single line meant for the user, e.g.
+    ``kgov-ner: seeds/x.png: binary file (PNG image), not text``.
+    ``path`` and ``reason`` hold the two parts when known.
+    """
+
+    def __init__(self, message: str, *, path: str | None = None, reason: str | None = None):
+        super().__init__(message)
+        self.path = path
+        self.reason = reason
+
+    @classmethod
+    def for_file(cls, name: str, reason: str) -> "InputError":
+        return cls(f"{PROG}: {name}: {reason}", path=name, reason=reason)
+
+
+def display_name(path: str | os.PathLike[str]) -> str:
+    """The name used for *path* in messages and output (``-`` is ``<stdin>``)."""
+    path = os.fspath(path)
+    if path == STDIN:
+        return STDIN_NAME
+    return path
+
+
+def _os_reason(exc: OSError) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return "no such file"
+    if isinstance(exc, IsADirectoryError):
+        return "is a directory"
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    return exc.strerror or exc.__class__.__name__
+
+
+def _read_stdin() -> bytes | str:
+    stream = sys.stdin
+    if stream is None:
+        return b""
+    buffer = getattr(stream, "buffer", None)
+    if buffer is not None:
+        return buffer.read()
+    return stream.read()  # already text (e.g. io.StringIO in tests)
+
+
+def read_text(path: str | os.PathLike[str]) -> Decoded:
+    """Read and decode the file at *path* (``"-"`` means standard input).
+
+    Raises :class:`InputError` for a missing file, a directory, an unreadable
+    file, a binary file, or bytes that are not text in a supported encoding.
+    """
+    name = display_name(path)
+    if os.fspath(path) == STDIN:
+        try:
+            data = _read_stdin()
+        except OSError as exc:
+            raise InputError.for_file(name, _os_reason(exc)) from exc
+        if isinstance(data, str):
+            return _check_text(Decoded(data, getattr(sys.stdin, "encoding", None) or "utf-8"), name)
+        return decode_bytes(data, name)
+
+    if os.path.isdir(path):  # portable: Windows raises PermissionError instead
+        raise InputError.for_file(name, "is a directory")
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        raise InputError.for_file(name, _os_reason(exc)) from exc
+    return decode_bytes(data, name)
+
+
+def _sniff_binary(data: bytes) -> str | None:
+    for magic, offset, what in _SIGNATURES:
+        if data[offset : offset + len(magic)] == magic:
+            if magic == b"WEBP" and not data.startswith(b"RIFF"):
+                continue
+            return what
+    return None
+
+
+def _decode_bom(data: bytes, name: str) -> Decoded | None:
+    # UTF-32 before UTF-16: the UTF-32 LE mark starts with the UTF-16 LE mark.
+    boms = (
+        (b"\xef\xbb\xbf", "utf-8", "utf-8-sig", "UTF-8"),
+        (b"\xff\xfe\x00\x00", "utf-32-le", "utf-32-le", "UTF-32"),
+        (b"\x00\x00\xfe\xff", "utf-32-be", "utf-32-be", "UTF-32"),
+        (b"\xff\xfe", "utf-16-le", "utf-16-le", "UTF-16"),
+        (b"\xfe\xff", "utf-16-be", "utf-16-be", "UTF-16"),
+    )
+    for bom, codec, reported, family in boms:
+        if data.startswith(bom):
+            try:
+                text = data[len(bom) :].decode(codec)
+            except UnicodeDecodeError as exc:
+                if family == "UTF-32":
+                    # "\xff\xfe\x00\x00" is also a UTF-16 LE BOM followed by U+0000.
+                    continue
+                raise InputError.for_file(
+                    name,
+                    f"starts with a {family} byte-order mark but is not valid {family} "
+                    f"(byte {exc.start + len(bom)}: {exc.reason})",
+                ) from exc
+            return Decoded(text, reported)
+    return None
+
+
+def _check_text(decoded: Decoded, name: str) -> Decoded:
+    text = decoded.text
+    if not text:
+        return decoded
+    if "\x00" in text:
+        raise InputError.for_file(name, "binary file (contains NUL characters), not text")
+    controls = sum(
+        1 for ch in text if ch not in _TEXT_CONTROLS and unicodedata.category(ch) == "Cc"
+    )
+    if controls >= _MIN_CONTROLS and controls > _MAX_CONTROL_SHARE * len(text):
+        share = 100 * controls / len(text)
+        raise InputError.for_file(
+            name, f"binary file ({share:.0f}% control characters), not text"
+        )
+    return decoded
+
+
+def _truncated_utf8(data: bytes, error: UnicodeDecodeError) -> bool:
+    """Whether *data* is UTF-8 text whose last character was cut off.
+
+    Then decoding it as CP949 would only produce mojibake.  The test is that
+    everything before the cut is UTF-8 with Hangul in it: CP949 Hangul is
+    invalid UTF-8 from its first byte, so CP949 text practically never
+    passes.
+    """
+    if error.end != len(data) or error.reason != "unexpected end of data":
+        return False
+    head = data[: error.start].decode("utf-8")  # valid up to the error
+    return any("\uac00" <= ch <= "\ud7a3" for ch in head)
+
+
+def decode_bytes(data: bytes, name: str) -> Decoded:
+    """Decode *data* (the content of the file called *name*) to exact text.
+
+    See the module docstring for the order in which encodings are tried.
+    Raises :class:`InputError` naming *name* when *data* is binary or not
+    valid in any supported encoding.
+    """
+    decoded = _decode_bom(data, name)
+    if decoded is not None:
+        return _check_text(decoded, name)
+
+    what = _sniff_binary(data)
+    if what is not None:
+        raise InputError.for_file(name, f"binary file ({what}), not text")
+    if b"\x00" in data:
+        raise InputError.for_file(
+            name, "binary file (contains NUL bytes; UTF-16 input needs a byte-order mark), not text"
+        )
+
+    try:
+        return _check_text(Decoded(data.decode("utf-8"), "utf-8"), name)
+    except UnicodeDecodeError as utf8_error:
+        if _truncated_utf8(data, utf8_error):
+            raise InputError.for_file(
+                name,
+                f"UTF-8 text cut off inside a character at byte {utf8_error.start} "
+                "(truncated file?)",
+            ) from None
+        try:
+            text = data.decode("cp949")
+        except UnicodeDecodeError:
+            raise InputError.for_file(
+                name,
+                f"not valid UTF-8 (byte {utf8_error.start}: {utf8_error.reason}) "
+                "nor CP949/EUC-KR; convert the file to UTF-8",
+            ) from None
+    return _check_text(Decoded(text, "cp949"), name)
