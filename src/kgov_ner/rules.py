@@ -152,7 +152,7 @@ def _award_regexes() -> dict[str, re.Pattern]:
         ),
         "quoted-tier": re.compile(f"(?<=[‘'“\"])\\s?(?:{tier_alt}|대상)\\s?(?=[’'”\"])"),
         "tier-selected": re.compile(
-            f"(?<![{HANGUL}])(?:{tier_alt})(?=(?:에|로|으로)\\s?(?:선정|뽑|이름|올라))"
+            f"(?<![{HANGUL}])(?:{tier_alt})(?=(?:에|로|으로|을|를)\\s?(?:선정|뽑|이름|올라|올랐|받|차지|수상))"
         ),
         "tier-after-streak": re.compile(f"(?<=연속\\s)(?:{tier_alt})(?![{HANGUL}])"),
     }
@@ -160,6 +160,11 @@ def _award_regexes() -> dict[str, re.Pattern]:
 
 def find_awards(text: str) -> Iterator[Candidate]:
     """Tiers: 최우수구, 우수 자치구, 장려상, S등급, 장관 표창, ‘우수’, 최우수에 선정."""
+    # A bare tier or 대상 handed to a district: 최우수에 전주시, 대상은 고창군에 돌아갔다.
+    for m in _tier_to_district_regex().finditer(text):
+        after = _district_regex().match(text, m.end())
+        if after and is_particle_run(_rest_of_word(text, after.end())):
+            yield Candidate(m.start("tier"), m.end("tier"), "AWARD", "tier-to-district", 2)
     for rule, regex in _award_regexes().items():
         for m in regex.finditer(text):
             start, end = m.start(), m.end()
@@ -169,6 +174,13 @@ def find_awards(text: str) -> Iterator[Candidate]:
             if rule in ("tier-head", "grade", "ministerial") and not is_particle_run(_rest_of_word(text, end)):
                 continue  # 우수상품, 우수구청: the head is part of a longer word
             yield Candidate(start, end, "AWARD", rule, 2)
+
+
+@functools.lru_cache(maxsize=None)
+def _tier_to_district_regex() -> re.Pattern:
+    lex = tiers()
+    words = [w for w, t in lex.items() if t.kind in ("district-tier", "prize")]
+    return re.compile(f"(?<![{HANGUL}])(?P<tier>{alternation(words)})(?:에|은|는)\\s")
 
 
 # ---------------------------------------------------------------- OFFICIAL
@@ -208,6 +220,10 @@ def _looks_like_name(word: str, morphs: Sequence[MorphInfo] | None, strong_conte
         return True
     if not morphs:
         return True
+    if strong_context:
+        # Kiwi may cut an unknown name into a noun and a particle (정유+나);
+        # only a verb or an ending (선정된 구청장) rules the word out here.
+        return not any(m.tag.startswith(("V", "E", "XSV", "XSA")) for m in morphs)
     if not all(_NOMINAL.match(m.tag) for m in morphs):
         return False
     # A known common noun (이번, 사회+적) is no name: Kiwi reads names as
@@ -271,7 +287,7 @@ def find_officials(text: str, morphs_of: Callable[[int, int], Sequence[MorphInfo
             ns, ne, name = words[i - k]
             if "\n" in text[ne:words[i - k + 1][0]]:
                 break
-            strong = k == 1 and (district_title or (stem in _titles_set() and stem not in _AMBIGUOUS_TITLES))
+            strong = k == 1 and (district_title or not stem.endswith(tuple(_AMBIGUOUS_TITLES)))
             if _looks_like_name(name, morphs_of(ns, ne), strong_context=strong):
                 yield Candidate(ns, ne, "OFFICIAL", "name-title", 2)
                 break
@@ -376,19 +392,96 @@ def find_programs(text: str) -> Iterator[Candidate]:
             continue
         inner = text[s:e]
         stripped = inner.strip()
-        if _names_program(stripped):
+        year_named = _YEAR_PREFIX.match(stripped) is not None and " " in stripped.strip()
+        if _names_program(stripped) or (
+            (year_named or _followed_by_head(text, e + 1)) and _quoted_name_shape(stripped)
+        ):
             ls = s + len(inner) - len(inner.lstrip())
             found.append(stripped)
             yield Candidate(ls, ls + len(stripped), "PROGRAM", "quote", 0)
-    for m in re.finditer(f"[{_LIST_MARKERS}]\\s?([^{_LIST_MARKERS}\\n,]+)", text):
-        item = m.group(1).rstrip()
-        if _names_program(item):
-            found.append(item)
-            yield Candidate(m.start(1), m.start(1) + len(item), "PROGRAM", "list-item", 4)
+    for item_start, item in _list_programs(text):
+        found.append(item)
+        yield Candidate(item_start, item_start + len(item), "PROGRAM", "list-item", 4)
     for m in re.finditer(r"(?<![\w])\d{1,2}\s?(?:데이|Day|DAY)(?![A-Za-z])", text):
         if is_particle_run(_rest_of_word(text, m.end())):
             yield Candidate(m.start(), m.end(), "PROGRAM", "day-event", 4)
+    for m in _FUND_RE.finditer(text):
+        name = m.group("name")
+        if not is_particle_run(_rest_of_word(text, m.end("name"))):
+            continue
+        found.append(name)
+        yield Candidate(m.start("name"), m.end("name"), "PROGRAM", "fund", 4)
     yield from _later_mentions(text, found)
+
+
+# "30억 규모의 청년창업 1, 2호 펀드": a named fund after an amount of 규모.
+_FUND_RE = re.compile(
+    f"규모의\\s(?P<name>[{HANGUL}A-Za-z0-9]+(?:,?\\s[{HANGUL}A-Za-z0-9]+){{0,4}}?\\s?(?:펀드|기금))"
+)
+_LIST_TAIL = re.compile(r"\s*등(?:이다|을|이|의|에)?\.?$")
+
+
+_CRITERIA_TAIL = re.compile(r"^\s*등\s?\d+\s?개\s?(?:분야|항목|지표|부문|영역)")
+
+
+def _list_programs(text: str) -> Iterator[tuple[int, str]]:
+    """Items of △/▲/▷ lists that name programs.
+
+    An item ending in a program head names one; its short, particle-free
+    siblings on the same line do too (△희망두배 청년통장 △서울형 뉴딜일자리).
+    A list closed by "등 6개 분야" enumerates evaluation areas, never programs.
+    """
+    for line_match in re.finditer(r"[^\n]+", text):
+        line, base = line_match.group(0), line_match.start()
+        items = []
+        for m in re.finditer(f"[{_LIST_MARKERS}]\\s?([^{_LIST_MARKERS},]+)", line):
+            raw = m.group(1).rstrip()
+            item = _LIST_TAIL.sub("", raw)
+            closing = raw[len(item):] + line[m.end(1):]
+            item = _cut_at_particle(item)
+            if item:
+                items.append((base + m.start(1), item, closing))
+        if not items or any(_CRITERIA_TAIL.match(c) for _, _, c in items):
+            continue
+        named = [_names_program(item) for _, item, _ in items]
+        if not any(named):
+            continue
+        for (start, item, _), is_named in zip(items, named):
+            words = item.split()
+            sibling = len(item) <= 20 and len(words) <= 5 and not any(split_particles(w)[1] for w in words)
+            if is_named or sibling:
+                yield start, item
+
+
+def _cut_at_particle(phrase: str) -> str:
+    """Words up to the first one carrying a particle, that word's stem included
+    (▲제천 창업 스쿨을 새로 운영한다 → 제천 창업 스쿨)."""
+    kept = []
+    for word in phrase.split(" "):
+        stem, particles = split_particles(word)
+        kept.append(stem)
+        if particles:
+            break
+    return " ".join(kept).rstrip()
+
+
+def _followed_by_head(text: str, pos: int) -> bool:
+    """The word after a closing quote is a program head: ‘…’ 사업, ‘…’ 프로그램."""
+    m = re.compile(f"\\s?([{HANGUL}]+)").match(text, pos)
+    if not m:
+        return False
+    word = split_particles(m.group(1))[0]
+    return word in _FOLLOWING_HEADS
+
+
+_FOLLOWING_HEADS = frozenset({"사업", "프로그램", "평가", "공모", "공모전", "시상식", "사업평가", "프로젝트", "캠페인", "행사"})
+
+
+def _quoted_name_shape(phrase: str) -> bool:
+    """Short, no sentence, not a tier or a bare district: a name can be quoted this way."""
+    if not phrase or len(phrase) > 40 or _SENTENCE_END.search(phrase):
+        return False
+    return phrase not in tiers() and not default_gazetteer().lookup(phrase)
 
 
 _YEAR_PREFIX = re.compile(r"^(?:19|20)\d{2}\s?년?\s*")
