@@ -123,17 +123,22 @@ def bio_to_spans(doc: Doc, tags: Sequence[str]) -> list[Span3]:
     return out
 
 
+MERGE_POLICIES = ("combined", "rules-first", "model", "rules")
+
+
 def merge_spans(model_spans: Iterable[Span3], rule_spans: Iterable[Span3], policy: str = "combined") -> list[Span3]:
-    """Combine the two layers: ``rules``, ``model`` or ``combined`` (model first, rules fill gaps)."""
+    """Combine the two layers: ``rules``, ``model``, ``combined`` (model first, rules fill
+    gaps) or ``rules-first`` (rules first, the model fills gaps)."""
     model_spans, rule_spans = list(model_spans), list(rule_spans)
     if policy == "rules":
         return sorted(rule_spans)
     if policy == "model":
         return sorted(model_spans)
-    if policy != "combined":
-        raise ValueError(f"unknown merge policy {policy!r}; allowed: rules, model, combined")
-    chosen = list(model_spans)
-    for s, e, label in rule_spans:
+    if policy not in MERGE_POLICIES:
+        raise ValueError(f"unknown merge policy {policy!r}; allowed: {', '.join(MERGE_POLICIES)}")
+    first, second = (model_spans, rule_spans) if policy == "combined" else (rule_spans, model_spans)
+    chosen = list(first)
+    for s, e, label in second:
         if all(e <= cs or ce <= s for cs, ce, _ in chosen):
             chosen.append((s, e, label))
     return sorted(chosen)

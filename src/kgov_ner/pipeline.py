@@ -174,8 +174,10 @@ class Tagger:
         """``model``: ``"default"`` (the shipped ``models/default``), a model directory,
         a fitted ``SequenceTagger``, or ``None`` for the rules alone. ``merge``:
         ``combined`` (model first, rules fill gaps), ``model`` or ``rules``."""
-        if merge not in ("combined", "model", "rules"):
-            raise ValueError(f"unknown merge policy {merge!r}; allowed: combined, model, rules")
+        from .model import MERGE_POLICIES
+
+        if merge not in MERGE_POLICIES:
+            raise ValueError(f"unknown merge policy {merge!r}; allowed: {', '.join(MERGE_POLICIES)}")
         self.merge = merge
         self.estimator = _resolve_model(model)
         self.nlp = build_nlp(self.estimator, merge)
