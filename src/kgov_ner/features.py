@@ -19,7 +19,7 @@ from spacy.tokens import Doc
 
 from .lexicon import word_list
 
-FEATURE_VERSION = 1
+FEATURE_VERSION = 2
 
 _OPEN_QUOTES = {"‘": "’", "“": "”", "「": "」", "『": "』"}
 _SYMMETRIC_QUOTES = {"'", '"'}
@@ -115,6 +115,18 @@ def _rule_tags(doc: Doc) -> list[dict[str, bool]]:
             tags[i][f"rule:{span.label_}"] = True
         if span.end < len(doc):
             tags[span.end][f"rule:after-{span.label_}"] = True
+    # Words of a program name found elsewhere on the page: a headline often
+    # names a program by its core word only (희망일자리 for 서울 희망일자리 만들기).
+    words_in: dict[str, set[str]] = {}
+    for span in group:
+        if span.label_ in ("PROGRAM", "DISTRICT"):
+            for t in span:
+                if len(t.text) >= 2 and not t.is_space:
+                    words_in.setdefault(t.text, set()).add((span.label_, span.start, span.end))
+    for i, token in enumerate(doc):
+        for label, s, e in words_in.get(token.text, ()):
+            if not (s <= i < e):
+                tags[i][f"doc:elsewhere-{label}"] = True
     for ent in doc.ents:  # the resolved set: what the rule layer alone would output
         for i in range(ent.start, ent.end):
             tags[i][f"ent:{'B' if i == ent.start else 'I'}-{ent.label_}"] = True

@@ -42,6 +42,9 @@ TEMPLATES = [
     "{press}={reporter} 기자 / [[D]]{은는} [[M]]{을를} 들여 일자리센터를 새로 열었다.",
     "{Y}년 평가에서 [[D]]{이가} 우수한 성적을 거뒀다.",
     "[[D]]{은는} 우수인재 {k}명을 뽑아 [[M]]씩 지원한다.",
+    # A headline names the program by its core word, the body in full.
+    "[[D]], [[Pcore]] 앞장서며 ‘{k}년 연속 [[Abare]]’ 선정\n\n[[D]]{은는} ‘{Y}년 [[Pfull]]’ 평가에서 {k}년 연속 [[Atier]]{으로로} 선정됐다.",
+    "[[D]], [[Pcore]] 평가 {k}년 연속 [[Atier]] 선정\n\n[[Pfull]] 평가는 시와 자치구가 함께 한다.",
 ]
 
 _PROGRAM_PARTS = (
@@ -76,6 +79,11 @@ def _money(rng: random.Random) -> str:
     return rng.choice(["오천만 원", "삼천만 원", "일억 원", "이천오백만 원"])
 
 
+def _core(rng: random.Random) -> str:
+    """The distinctive core of a program name: 희망일자리-like compounds."""
+    return rng.choice(_PROGRAM_PARTS[0]) + rng.choice(["일자리", "일터", "취업", "고용"])
+
+
 def _program(rng: random.Random) -> str:
     a, b, c = (rng.choice(p) for p in _PROGRAM_PARTS)
     prefix = rng.choice(["", "", f"{rng.randrange(2012, 2026)}년 "])
@@ -102,6 +110,10 @@ def generate(n: int = 400, seed: int = 13) -> list[dict]:
             # 강북구 → 강북구청장, 경산시 → 경산시장, 장성군 → 장성군수
             "D-head": d1.name[:-1] + head,
         }
+        region_word, core, head_word = rng.choice(regions), _core(rng), rng.choice(["만들기", "지원사업", "프로젝트"])
+        values["Pcore"] = core
+        values["Pfull"] = f"{region_word} {core} {head_word}"
+        values["Abare"] = rng.choice(["우수", "최우수", "장려"])
         context = {"day": rng.randrange(1, 29), "R": rng.choice(same_region), "Y": rng.randrange(2012, 2025),
                    "k": rng.randrange(2, 9), "T": head, "press": rng.choice(_PRESS), "reporter": _name(rng)}
         text, labels = _fill(template, values, context)
@@ -111,7 +123,7 @@ def generate(n: int = 400, seed: int = 13) -> list[dict]:
 
 _SLOT_LABEL = {"D": "DISTRICT", "D2": "DISTRICT", "N": "OFFICIAL", "M": "MONEY", "A": "AWARD",
                "Atier": "AWARD", "Atier2": "AWARD", "P": "PROGRAM", "Plist": "PROGRAM", "Plist2": "PROGRAM",
-               "D-head": None}
+               "Pcore": "PROGRAM", "Pfull": "PROGRAM", "Abare": "AWARD", "D-head": None}
 _SLOT = re.compile(r"\[\[([A-Za-z0-9-]+)\]\]|\{([A-Za-z]+|은는|이가|을를|과와|으로로)\}")
 _JOSA = {"은는": ("은", "는"), "이가": ("이", "가"), "을를": ("을", "를"), "과와": ("과", "와"), "으로로": ("으로", "로")}
 

@@ -71,8 +71,22 @@ def training_records(records: Sequence[Mapping], sources: Mapping[str, list[dict
     return out, used
 
 
-def featurize(pieces: Iterable[tuple[str, list]], nlp=None) -> tuple[list[list[dict]], list[list[str]]]:
-    """Feature sequences and BIO labels; tokens are split at gold boundaries first."""
+def without_rule_features(seq: list[dict]) -> list[dict]:
+    """The sequence as the model would see it if no rule had fired."""
+    return [{k: v for k, v in f.items() if "rule:" not in k and "ent:" not in k} for f in seq]
+
+
+def featurize(pieces: Iterable[tuple[str, list]], nlp=None, rule_dropout: float = 0.0,
+              seed: int = 7) -> tuple[list[list[dict]], list[list[str]]]:
+    """Feature sequences and BIO labels; tokens are split at gold boundaries first.
+
+    With ``rule_dropout`` > 0, that share of sequences is added a second time
+    without the rule features, so the model also learns the words and
+    contexts of entities the rules miss instead of only copying the rules.
+    """
+    import random
+
+    rng = random.Random(seed)
     from .pipeline import build_nlp, ensure_boundaries
 
     nlp = nlp or build_nlp()
@@ -84,8 +98,12 @@ def featurize(pieces: Iterable[tuple[str, list]], nlp=None) -> tuple[list[list[d
         doc = nlp.tokenizer(text)
         doc = ensure_boundaries(doc, [o for s, e, _ in spans for o in (s, e)])
         doc = rules(doc)
-        X.append(doc_features(doc))
-        y.append(spans_to_bio(doc, spans))
+        feats, tags = doc_features(doc), spans_to_bio(doc, spans)
+        X.append(feats)
+        y.append(tags)
+        if rule_dropout and rng.random() < rule_dropout:
+            X.append(without_rule_features(feats))
+            y.append(tags)
     return X, y
 
 
@@ -96,21 +114,24 @@ def data_hash(records: Sequence[Mapping]) -> str:
     return h.hexdigest()[:16]
 
 
+RULE_DROPOUT = 0.0
+
+
 def fit(records: Sequence[Mapping], sources: Mapping[str, list[dict]] | None = None,
-        **params) -> tuple[SequenceTagger, dict]:
+        rule_dropout: float = RULE_DROPOUT, **params) -> tuple[SequenceTagger, dict]:
     """Train the sequence model on ``records`` plus the non-overlapping extra sources.
 
     Returns the fitted estimator and provenance for ``meta.json``.
     """
     all_records, used = training_records(records, sources)
     pieces = [p for r in all_records for p in body_pieces(r)]
-    X, y = featurize(pieces)
+    X, y = featurize(pieces, rule_dropout=rule_dropout)
     estimator = SequenceTagger(**params).fit(X, y)
     meta = {
         "trained_on": {"records": len(records), "extra_sources": used, "total_records": len(all_records),
                        "sequences": len(X)},
         "training_data_hash": data_hash(all_records),
-        "params": estimator.get_params(),
+        "params": {**estimator.get_params(), "rule_dropout": rule_dropout},
     }
     return estimator, meta
 
