@@ -70,13 +70,9 @@ def entity_record(name: str, ent: "Span") -> dict[str, Any]:
     ``start``/``end`` are ``str`` offsets into the decoded text (after a
     byte-order mark is removed), so ``decoded.text[start:end] == text``.
     """
-    return {
-        "file": name,
-        "start": ent.start_char,
-        "end": ent.end_char,
-        "label": ent.label_,
-        "text": ent.text,
-    }
+    from .pipeline import entity_dict
+
+    return {"file": name, **entity_dict(ent)}
 
 
 def doc_records(name: str, doc: "Doc") -> list[dict[str, Any]]:
@@ -442,6 +438,14 @@ def build_parser() -> argparse.ArgumentParser:
     tag.set_defaults(func=run_tag)
 
     _add_eval(subparsers)
+    from . import train
+
+    train_parser = subparsers.add_parser(
+        "train", help="retrain the model and save it with its provenance",
+        description="Retrain the sequence model (the notebook calls the same function).",
+    )
+    train.add_arguments(train_parser)
+    train_parser.set_defaults(func=train.run)
     return parser
 
 

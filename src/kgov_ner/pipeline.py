@@ -135,7 +135,7 @@ def _make_model_tagger(nlp: Language, name: str, merge: str) -> ModelTagger:
     return ModelTagger(nlp, name, merge=merge)
 
 
-def build_nlp(estimator=None, merge: str = "combined") -> Language:
+def build_nlp(estimator=None, merge: str = "combined", normalize: bool = True) -> Language:
     """A blank Korean spaCy pipeline: Kiwi tokenizer, rule layer, and the model if given."""
     nlp = spacy.blank(
         "ko", config={"nlp": {"tokenizer": {"@tokenizers": "kgov_ner.KiwiTokenizer.v1"}}}
@@ -143,6 +143,10 @@ def build_nlp(estimator=None, merge: str = "combined") -> Language:
     nlp.add_pipe("kgov_rules")
     if estimator is not None and merge != "rules":
         nlp.add_pipe("kgov_model", config={"merge": merge}).estimator = estimator
+    if normalize:
+        from . import normalize as _normalize  # registers the kgov_normalize factory
+
+        nlp.add_pipe("kgov_normalize")
     return nlp
 
 
@@ -197,7 +201,11 @@ class Tagger:
 
 
 def entity_dict(ent: Span) -> dict:
-    return {"start": ent.start_char, "end": ent.end_char, "label": ent.label_, "text": ent.text}
+    """One entity as a plain dict; ``norm`` holds the normalised value (see normalize.py)."""
+    out = {"start": ent.start_char, "end": ent.end_char, "label": ent.label_, "text": ent.text}
+    if Span.has_extension("norm") and ent._.norm is not None:
+        out["norm"] = ent._.norm
+    return out
 
 
 def _check_text(text) -> str:
