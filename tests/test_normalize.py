@@ -463,7 +463,7 @@ def normalizing_tagger():
     from kgov_ner import Tagger
 
     t = Tagger()
-    t.nlp.add_pipe("kgov_normalize")
+    assert "kgov_normalize" in t.nlp.pipe_names, "the Tagger normalises by default"
     return t
 
 
