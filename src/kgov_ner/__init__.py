@@ -4,11 +4,21 @@
 >>> doc = Tagger()("송파구는 4500만 원을 확보했다.")
 >>> [(e.text, e.label_) for e in doc.ents]
 [('송파구', 'DISTRICT'), ('4500만 원', 'MONEY')]
+
+Importing the package loads nothing heavy: spaCy, Kiwi and the model are
+loaded when a Tagger is first built.
 """
 
 from .labels import LABELS
-from .pipeline import Tagger, tag_text
 
 __version__ = "0.1.0"
 
 __all__ = ["LABELS", "Tagger", "tag_text", "__version__"]
+
+
+def __getattr__(name: str):
+    if name in ("Tagger", "tag_text"):
+        from . import pipeline
+
+        return getattr(pipeline, name)
+    raise AttributeError(f"module 'kgov_ner' has no attribute {name!r}")

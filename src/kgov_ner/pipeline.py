@@ -33,7 +33,8 @@ def ensure_boundaries(doc: Doc, offsets: Iterable[int]) -> Doc:
     Kiwi sometimes keeps an entity inside a longer token (우수구로 as one
     token); an entity must never be lost for that, so the token is split.
     """
-    cuts = sorted({o for o in offsets if 0 < o < len(doc.text)})
+    length = len(doc.text)  # doc.text is rebuilt on every access
+    cuts = sorted({o for o in offsets if 0 < o < length})
     if not cuts:
         return doc
     plans = []
@@ -54,7 +55,7 @@ def ensure_boundaries(doc: Doc, offsets: Iterable[int]) -> Doc:
     with doc.retokenize() as retokenizer:
         for token, inner in plans:
             edges = [token.idx, *inner, token.idx + len(token.text)]
-            orths = [doc.text[a:b] for a, b in zip(edges, edges[1:])]
+            orths = [token.text[a - token.idx:b - token.idx] for a, b in zip(edges, edges[1:])]
             heads = [(token, 0)] * len(orths)
             retokenizer.split(token, orths, heads=heads, attrs={"TAG": [token.tag_] * len(orths)})
     return doc
