@@ -1,0 +1,740 @@
+"""Find the article body in a raw scraped news page.
+
+A scraped page is the article wrapped in boilerplate: menus, weather widgets,
+share buttons, related and most-read lists, comment boxes, ads and footers.
+ANNOTATION.md ("Body and boilerplate") defines the body as the headline,
+sub-headline, photo captions and article text up to the byline or copyright
+line, and the gold records it as character ranges of the exact page text.
+
+The detector works on lines:
+
+1. :func:`analyse_page` splits the page into lines and finds page-level
+   anchors that no single line can reveal: the *core* (the stretch of plain
+   style prose lines with the most text), the *headline* (the topmost
+   title-shaped line above the core whose words the core repeats) and the
+   *cut* (the first standalone byline or copyright line after the core
+   starts).
+2. :func:`line_features` turns one line and its neighbourhood into a flat
+   dict of numbers, vectorised with ``DictVectorizer`` and scored by a
+   logistic regression (:class:`BodyDetector`).
+3. :meth:`BodyDetector.predict` decodes the per-line log-odds into one
+   contiguous block: gold bodies are one block from the headline to the last
+   body line, and menu words *inside* it ("닫기", "AD") are body too, so a
+   line-by-line threshold would fragment it. The block contains the core and
+   grows outwards while that raises the summed log-odds, never past the cut.
+
+The shipped model is JSON (feature names and coefficients, no pickle) in
+``kgov_ner/data/body_model.json``; ``benchmarks/body_detection.py --fit``
+rebuilds it from the seeds and ``tests/data/pages``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import threading
+from collections import Counter
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.feature_extraction import DictVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.utils.validation import check_is_fitted
+
+__all__ = [
+    "BodyDetector",
+    "PageView",
+    "analyse_page",
+    "default_detector",
+    "detect_body",
+    "line_features",
+    "line_labels",
+    "MODEL_FORMAT",
+]
+
+Range = tuple[int, int]
+
+MODEL_FORMAT = "kgov_ner.body-detector"
+MODEL_VERSION = 1
+MODEL_RESOURCE = "body_model.json"
+
+# --------------------------------------------------------------------------
+# Line shape: patterns that hold across outlets, not strings from one site.
+
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+_DIGIT = re.compile(r"[0-9]")
+_LATIN = re.compile(r"[A-Za-z]")
+_HANGUL_BIGRAM_RUN = re.compile(r"[\uac00-\ud7a3]{2,}")
+
+# Korean declaratives end in 다; quotes and closing brackets may follow.
+_CLOSERS = "\"'”’」』)]>"
+_ENDS_DA = re.compile(r"다[.!?]?[" + re.escape(_CLOSERS) + r"]*$")
+_ENDS_DA_PERIOD = re.compile(r"다[.!?][" + re.escape(_CLOSERS) + r"]*$")
+# News prose is written in the plain style (…했다.); comments, notices and
+# UI text speak politely (…습니다. …주세요.).
+_ENDS_POLITE = re.compile(r"(니다|세요|해요|어요|아요|네요|지요|군요|죠|요)[.!?~]*$")
+_ENDS_QUOTE = re.compile(r"[”\"’']$")
+_ENDS_PERIOD = re.compile(r"[.!?。]$")
+_SENTENCE = re.compile(r"다[.!?](?=\s|$|[" + re.escape(_CLOSERS) + r"])")
+_REPORT_VERB = re.compile(r"(밝혔|말했|전했|설명했|강조했|덧붙였|당부했|했|됐|였)다")
+_QUOTE_MARK = re.compile(r"[‘’“”「」『』\"']")
+_OFFICIAL_PAREN = re.compile(r"\((구청장|시장|군수|도지사|교육감|청장)\s")
+
+_BYLINE_WORD = re.compile(r"[가-힣]{2,4}\s?(기자|특파원|통신원|리포터)")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_COPYRIGHT = re.compile(
+    r"ⓒ|©|\(c\)|copyright|저작권|무단\s*(전재|복제|배포)|재배포|all rights reserved",
+    re.IGNORECASE,
+)
+# A byline glued to the last sentence ("…말했다. /홍길동 기자") is not body.
+_TRAILING_BYLINE = re.compile(
+    r"(?<=[.!?\"”’'])\s*(?:/\s*)?[가-힣]{2,4}\s?(?:기자|특파원|통신원)\s*(?:[\w.+-]+@[\w.-]+)?\s*$"
+)
+_BYLINE_TAIL = re.compile(r"(다른\s?기사\s?보기|기사\s?더\s?보기|구독|기자\s?페이지)")
+
+_BULLET = re.compile(r"^([•▶▷►◀◁·∙\-–—■□◆◇○●※★☆>]|\d{1,2}[.)](?=\s)|\d{1,2}\s(?=\S))")
+_TRIANGLE = re.compile(r"^[▲△▼▽]")
+
+_TEMPERATURE = re.compile(r"-?\d+(?:\.\d+)?\s?(?:℃|°C?)")
+_WEATHER_WORD = re.compile(r"맑음|흐림|구름(?:많음|조금)?|소나기|미세먼지|강수|습도|체감|기상청")
+_DATE = re.compile(
+    r"(?:19|20)\d{2}\s?[.\-/년]\s?\d{1,2}\s?[.\-/월]\s?\d{1,2}|\b\d{2}\.\d{2}\.\d{2}"
+)
+_CLOCK = re.compile(r"\d{1,2}:\d{2}")
+_WEEKDAY = re.compile(r"\([월화수목금토일]\)|[월화수목금토일]요일")
+_META_WORD = re.compile(r"^(입력|수정|등록|승인|작성|게재|송고|최종편집|업데이트|기사입력|발행|기자명|작성자|조회)")
+_UI_WORD = re.compile(
+    r"바로\s?가기|로그인|회원가입|공유|스크랩|인쇄|글자\s?크기|글씨|댓글|구독|메뉴|검색|"
+    r"더\s?보기|닫기|목록|이전|다음|위로|광고|^AD$|RSS|URL|복사|카카오|페이스북|트위터|메일|"
+    r"추천|뉴스\s?듣기|모바일|전체\s?기사|홈$|열기|보기$",
+    re.IGNORECASE,
+)
+_PIPE_MENU = re.compile(r"\S\s*[|>]\s*\S.*[|>]")
+# Headers of the boxes that follow an article; prose after one of them is a
+# comment or a teaser, never the article continuing.
+_SECTION_HEADER = re.compile(
+    r"^(관련\s?(기사|뉴스)|많이\s?(본|읽은)|인기\s?(기사|뉴스)|실시간|최신\s?(기사|뉴스)|"
+    r"추천\s?(기사|뉴스)|포토\s?뉴스|다른\s?기사|이\s?시각|핫\s?이슈|주요\s?뉴스)"
+)
+# "댓글 3" opens a comment box after the article, but "• 댓글 0" is also a
+# counter in the article header, so it only ends prose runs.
+_COMMENT_HEADER = re.compile(r"^(댓글|의견|comments?)\b", re.IGNORECASE)
+_LIST_HEADER = re.compile(r"(관련|많이\s?본|인기|최신|추천|주요|다른|포토|실시간|핫이슈|이슈)\s?(기사|뉴스|콘텐츠)?")
+
+# Cost, in characters of prose, of a non-prose line inside the core (a
+# caption, "AD", a sub-heading); list items are cheaper because articles list
+# their programs and measures as bullets.
+_CORE_LINE_COST = 30.0
+_CORE_LIST_COST = 10.0
+_CORE_MIN_CHARS = 40
+_SHORT_SENTENCE_CHARS = 6
+# How far above the core a headline is looked for, how many other lines may
+# separate two header lines, and how much of a headline the core must repeat.
+_HEAD_WINDOW = 30
+_HEAD_MAX_GAP = 6
+_HEAD_MIN_OVERLAP = 0.6
+_PROBE_CHARS = 1000
+# "Is this line part of a longer one" is a substring search over the page;
+# past this many character comparisons it is skipped rather than slow.
+_CONTAINED_BUDGET = 50_000_000
+
+
+def _shape(s: str) -> dict[str, float]:
+    """Features of one stripped line on its own."""
+    n = len(s)
+    if n == 0:
+        return {"blank": 1.0}
+    hangul = len(_HANGUL.findall(s)) / n
+    digits = len(_DIGIT.findall(s)) / n
+    latin = len(_LATIN.findall(s)) / n
+    sentences = len(_SENTENCE.findall(s))
+    # Some patterns backtrack along a line; a huge line (inlined data, a
+    # minified script) is judged by its two ends so every page stays linear.
+    if n > _PROBE_CHARS:
+        s = s[: _PROBE_CHARS // 2] + " " + s[-(_PROBE_CHARS // 2) :]
+    body_s = _BULLET.sub("", s).strip()
+    f = {
+        "len_log": min(math.log1p(n) / math.log(400.0), 1.5),
+        "len_short": float(n <= 12),
+        "len_mid": float(12 < n < 40),
+        "len_long": float(n >= 40),
+        "len_very_long": float(n >= 120),
+        "hangul": hangul,
+        "digits": digits,
+        "latin": latin,
+        "hangul_low": float(hangul < 0.3),
+        "ends_da": float(bool(_ENDS_DA.search(s))),
+        "ends_da_period": float(bool(_ENDS_DA_PERIOD.search(s))),
+        "ends_polite": float(bool(_ENDS_POLITE.search(s))),
+        "ends_quote": float(bool(_ENDS_QUOTE.search(s))),
+        "ends_period": float(bool(_ENDS_PERIOD.search(s))),
+        "sentences": min(sentences, 4) / 4.0,
+        "report_verb": float(bool(_REPORT_VERB.search(s))),
+        "quotes": float(bool(_QUOTE_MARK.search(s))),
+        "official_paren": float(bool(_OFFICIAL_PAREN.search(s))),
+        "comma_title": float("," in s and sentences == 0 and 8 <= n <= 80),
+        "byline_word": float(bool(_BYLINE_WORD.search(s))),
+        "email": float(bool(_EMAIL.search(s))),
+        "copyright": float(bool(_COPYRIGHT.search(s))),
+        "bullet": float(bool(_BULLET.match(s))),
+        "triangle": float(bool(_TRIANGLE.match(s))),
+        "temperature": float(bool(_TEMPERATURE.search(s))),
+        "weather_word": float(bool(_WEATHER_WORD.search(s))),
+        "date": float(bool(_DATE.search(s))),
+        "clock": float(bool(_CLOCK.search(s))),
+        "weekday": float(bool(_WEEKDAY.search(s))),
+        "meta_word": float(bool(_META_WORD.match(body_s))),
+        "ui_word": float(bool(_UI_WORD.search(s)) and n < 40),
+        "pipe_menu": float(bool(_PIPE_MENU.search(s))),
+        "list_header": float(bool(_LIST_HEADER.search(s)) and n < 20),
+        "section_header": float(bool(_SECTION_HEADER.match(s)) and n < 25),
+        "comment_header": float(bool(_COMMENT_HEADER.match(body_s)) and n < 25),
+        "starts_bracket": float(s[:1] in "[<(【"),
+    }
+    return f
+
+
+def _is_sentence_line(s: str, shape: dict[str, float]) -> bool:
+    """Long prose: what the article text is made of and menus are not."""
+    if shape.get("bullet") or shape.get("ends_polite") or shape.get("hangul", 0.0) < 0.45:
+        return False
+    if len(s) >= _CORE_MIN_CHARS:
+        # Paragraphs end on a full stop; teasers in news lists are cut
+        # mid-word even when they contain whole sentences.
+        return bool(shape["ends_da"] or (shape["ends_period"] and shape["sentences"] > 0))
+    # A short line still counts when it closes a full sentence ("…확보했다.");
+    # list titles end in nouns or drop the period.
+    return len(s) >= _SHORT_SENTENCE_CHARS and bool(shape["ends_da_period"])
+
+
+def _is_cut_line(s: str, shape: dict[str, float]) -> bool:
+    """A standalone byline, e-mail or copyright line: the body ends above it."""
+    if not s or len(s) > 80 or shape.get("sentences"):
+        return False
+    if shape["copyright"]:
+        return True
+    if "사진" in s or "제공" in s:
+        # A photo credit names a reporter but sits inside the body.
+        return False
+    rest = _BYLINE_TAIL.sub("", _EMAIL.sub("", s)).strip(" \t/=-–—·•[]()<>|")
+    if shape["email"] and len(rest) <= 25:
+        return True
+    return bool(shape["byline_word"]) and len(rest) <= 25
+
+
+def _bigrams(s: str) -> list[str]:
+    out = []
+    for run in _HANGUL_BIGRAM_RUN.findall(s):
+        out.extend(run[k : k + 2] for k in range(len(run) - 1))
+    return out
+
+
+@dataclass(frozen=True)
+class PageView:
+    """A page split into lines, with the page-level anchors features need."""
+
+    text: str
+    spans: tuple[Range, ...]  # every line, newline excluded
+    lines: tuple[str, ...]  # stripped line text
+    content: tuple[int, ...]  # indices of non-blank lines
+    shapes: tuple[dict, ...]
+    sentence: tuple[bool, ...]
+    core: Range | None  # first and last line index of the core run
+    headline: int | None
+    cut: int | None
+    overlap: tuple[float, ...]  # share of a line's bigrams found in the core
+    repeats: tuple[int, ...]  # identical non-blank lines elsewhere
+    contained: tuple[bool, ...]  # line is part of a longer line elsewhere
+    rank: tuple[int, ...]  # position among non-blank lines, -1 for blank ones
+
+
+def _split_lines(text: str) -> list[Range]:
+    spans = []
+    start = 0
+    while True:
+        j = text.find("\n", start)
+        if j < 0:
+            spans.append((start, len(text)))
+            return spans
+        spans.append((start, j))
+        start = j + 1
+
+
+def _find_core(content: Sequence[int], lines, shapes, sentence) -> Range | None:
+    """The maximum-sum stretch of prose: sentence lines gain their length,
+    other lines cost a fixed amount, so a caption or a short list inside the
+    article is bridged when enough prose follows, and a long stretch of
+    boilerplate is not. Bylines, copyright lines and box headers end a run.
+    """
+    best, best_score = None, 0.0
+    run_start, run_end, score = None, None, 0.0
+    for i in content:
+        sh = shapes[i]
+        if sentence[i]:
+            if run_start is None or score <= 0:
+                run_start, score = i, 0.0
+            score += len(lines[i])
+            run_end = i
+            if score > best_score:
+                best, best_score = (run_start, run_end), score
+        elif run_start is not None:
+            if sh["section_header"] or sh["comment_header"] or _is_cut_line(lines[i], sh):
+                run_start, score = None, 0.0
+            else:
+                score -= _CORE_LIST_COST if (sh["bullet"] or sh["triangle"]) else _CORE_LINE_COST
+    return best
+
+
+def _is_headline_like(s: str, shape: dict, grams: list, overlap: float) -> bool:
+    return (
+        10 <= len(s) <= 120
+        and len(grams) >= 5
+        and overlap >= _HEAD_MIN_OVERLAP
+        and not shape["ends_da_period"]
+        and not shape["byline_word"]
+        and not shape["temperature"]
+        # Bulleted or numbered lines above the article are list items.
+        and not shape["bullet"]
+        # "제목 | 사이트명" is the page title, "뉴스 > 지역" a breadcrumb.
+        and "|" not in s
+        and not shape["pipe_menu"]
+    )
+
+
+def _find_headline(content, lines, shapes, grams, overlap, core_start) -> int | None:
+    """The first headline-like line of the header block right above the core.
+
+    Walking up from the core, title-shaped lines that the core repeats
+    (headline, sub-headline, caption) belong to the article header, with
+    share buttons and dates between them; a long stretch without such a line
+    means the walk has left the article. Gold starts at the first copy of
+    the headline, so the topmost candidate of the block wins.
+    """
+    found: list[int] = []
+    misses = 0
+    for i in reversed([i for i in content if i < core_start][-_HEAD_WINDOW:]):
+        if shapes[i]["section_header"]:
+            # "관련 뉴스" opens a list: the items under it are teasers, however
+            # much they share with the article. The list runs while lines keep
+            # the first item's look (bulleted or not) with no blank line.
+            j = i + 1
+            style = shapes[j]["bullet"] if j < len(lines) and lines[j] else None
+            while j < len(lines) and lines[j] and shapes[j]["bullet"] == style:
+                j += 1
+            found = [c for c in found if c >= j]
+            break
+        if _is_headline_like(lines[i], shapes[i], grams[i], overlap[i]):
+            found.append(i)
+            misses = 0
+        else:
+            misses += 1
+            if misses > _HEAD_MAX_GAP:
+                break
+    return found[-1] if found else None
+
+
+def analyse_page(text: str) -> PageView:
+    """Split ``text`` into lines and locate core, headline candidate and cut."""
+    spans = _split_lines(text)
+    lines = [text[a:b].strip() for a, b in spans]
+    content = [i for i, s in enumerate(lines) if s]
+    # A byline glued to the last paragraph must not hide its sentence ending.
+    shapes = []
+    for s in lines:
+        bare = _TRAILING_BYLINE.sub("", s) if s else s
+        sh = _shape(bare if bare else s)
+        if bare != s:
+            sh["trailing_byline"] = 1.0
+        shapes.append(sh)
+    sentence = [bool(s) and _is_sentence_line(s, sh) for s, sh in zip(lines, shapes)]
+    core = _find_core(content, lines, shapes, sentence)
+
+    grams = [_bigrams(s) for s in lines]
+    overlap = [0.0] * len(lines)
+    headline = cut = None
+    if core is not None:
+        # Only the prose counts: a menu word that sits inside the core block
+        # ("닫기") must not make the same word elsewhere look like article text.
+        in_pool = [core[0] <= i <= core[1] and sentence[i] for i in range(len(lines))]
+        pool = Counter()
+        for i in content:
+            if in_pool[i]:
+                pool.update(grams[i])
+        for i in content:
+            g = grams[i]
+            if not g:
+                continue
+            own = Counter(g) if in_pool[i] else None
+            hit = sum(1 for b in g if pool[b] - (own[b] if own else 0) > 0)
+            overlap[i] = hit / len(g)
+        headline = _find_headline(content, lines, shapes, grams, overlap, core[0])
+
+        for i in content:
+            if i > core[0] and _is_cut_line(lines[i], shapes[i]):
+                cut = i
+                break
+
+    rank = [-1] * len(lines)
+    for k, i in enumerate(content):
+        rank[i] = k
+    counts = Counter(lines[i] for i in content)
+    repeats = [counts[s] - 1 if s else 0 for s in lines]
+    # A headline shows up again inside a photo caption or a teaser; only
+    # title-sized lines are searched for, in one joined string.
+    joined = "\x00".join(lines[i] for i in content)
+    probes = [i for i in content if 8 <= len(lines[i]) <= 200]
+    contained = [False] * len(lines)
+    if len(probes) * len(joined) <= _CONTAINED_BUDGET:
+        for i in probes:
+            contained[i] = joined.count(lines[i]) > counts[lines[i]]
+    return PageView(
+        text=text,
+        spans=tuple(spans),
+        lines=tuple(lines),
+        content=tuple(content),
+        shapes=tuple(shapes),
+        sentence=tuple(sentence),
+        core=core,
+        headline=headline,
+        cut=cut,
+        overlap=tuple(overlap),
+        repeats=tuple(repeats),
+        contained=tuple(contained),
+        rank=tuple(rank),
+    )
+
+
+# Shape features copied onto neighbours: enough to see "inside a list" or
+# "next to prose" without multiplying every feature by the window.
+_NEIGHBOUR_KEYS = (
+    "len_short",
+    "len_long",
+    "ends_da",
+    "sentences",
+    "bullet",
+    "temperature",
+    "weather_word",
+    "copyright",
+    "ui_word",
+    "date",
+)
+
+
+def line_features(page: PageView, i: int, window: int = 2) -> dict[str, float]:
+    """Features of line ``i`` of ``page``; a pure function of its arguments."""
+    s = page.lines[i]
+    f = dict(page.shapes[i])
+    n_lines = max(len(page.lines) - 1, 1)
+    f["rel_pos"] = i / n_lines
+    f["rel_char"] = page.spans[i][0] / max(len(page.text), 1)
+    f["repeated"] = float(page.repeats[i] > 0)
+    f["contained"] = float(page.contained[i])
+    f["sentence_line"] = float(page.sentence[i])
+
+    # Neighbours are the surrounding non-blank lines: blank lines are layout.
+    k = page.rank[i]
+    if k >= 0:
+        near = [page.content[j] for j in range(max(0, k - 3), min(len(page.content), k + 4)) if j != k]
+        if near:
+            f["near_short"] = sum(len(page.lines[j]) < 25 for j in near) / len(near)
+            f["near_bullet"] = sum(page.shapes[j].get("bullet", 0.0) for j in near) / len(near)
+            f["near_sentence"] = sum(page.sentence[j] for j in near) / len(near)
+        for off in range(-window, window + 1):
+            if off == 0:
+                continue
+            tag = f"{'p' if off < 0 else 'n'}{abs(off)}"
+            j = k + off
+            if 0 <= j < len(page.content):
+                nb = page.shapes[page.content[j]]
+                for key in _NEIGHBOUR_KEYS:
+                    if nb.get(key):
+                        f[f"{tag}:{key}"] = nb[key]
+                f[f"{tag}:sentence_line"] = float(page.sentence[page.content[j]])
+            else:
+                f[f"{tag}:none"] = 1.0
+
+    f["overlap"] = page.overlap[i]
+    f["overlap_high"] = float(page.overlap[i] >= 0.8)
+    if page.core is None:
+        f["no_core"] = 1.0
+    else:
+        a, b = page.core
+        if a <= i <= b:
+            f["in_core"] = 1.0
+        elif i < a:
+            d = page.rank[a] - page.rank[i]
+            f["before_core"] = 1.0
+            f["before_core_dist"] = min(d, 30) / 30.0
+            f["before_core_near"] = float(d <= 12)
+        else:
+            d = page.rank[i] - page.rank[b]
+            f["after_core"] = 1.0
+            f["after_core_dist"] = min(d, 30) / 30.0
+            f["after_core_near"] = float(d <= 3)
+        h = page.headline
+        if h is None:
+            f["no_headline"] = 1.0
+        elif i == h:
+            f["is_headline"] = 1.0
+        elif i < h:
+            f["before_headline"] = 1.0
+        elif i < a:
+            f["head_to_core"] = 1.0
+        if page.cut is not None:
+            if i == page.cut:
+                f["is_cut"] = 1.0
+            elif i > page.cut:
+                f["after_cut"] = 1.0
+    if s and _is_cut_line(s, page.shapes[i]):
+        f["cut_like"] = 1.0
+    return f
+
+
+def line_labels(page: PageView, body: Sequence[Sequence[int]]) -> list[int]:
+    """1 for each non-blank line that overlaps a gold body range."""
+    out = []
+    for i in page.content:
+        a, b = page.spans[i]
+        out.append(int(any(a < e and b > s for s, e in body)))
+    return out
+
+
+def _block(page: PageView, scores: np.ndarray) -> Range | None:
+    """First and last line of the body block, or None.
+
+    With a core, the block always contains it (its prose is the article by
+    construction) and grows outwards while that raises the summed log-odds,
+    so a header line or a bulleted list joins only if the classifier wants
+    it. Without a core, it is the plain maximum-sum segment. Nothing at or
+    past the cut line is taken.
+    """
+    limit = len(page.content)
+    if page.cut is not None:
+        limit = page.rank[page.cut]
+    z = [float(v) for v in scores[:limit]]
+    if not z:
+        return None
+    if page.core is not None and page.rank[page.core[0]] < limit:
+        a = page.rank[page.core[0]]
+        b = min(page.rank[page.core[1]], limit - 1)
+        lo, acc, best = a, 0.0, 0.0
+        for k in range(a - 1, -1, -1):
+            acc += z[k]
+            if acc > best:
+                lo, best = k, acc
+        hi, acc, best = b, 0.0, 0.0
+        for k in range(b + 1, limit):
+            acc += z[k]
+            if acc > best:
+                hi, best = k, acc
+        return page.content[lo], page.content[hi]
+    best_sum, best = 0.0, None
+    run_sum, run_start = 0.0, 0
+    for k, v in enumerate(z):
+        if run_sum <= 0:
+            run_sum, run_start = v, k
+        else:
+            run_sum += v
+        if run_sum > best_sum:
+            best_sum, best = run_sum, (page.content[run_start], page.content[k])
+    return best
+
+
+def _decode(page: PageView, scores: np.ndarray) -> list[Range]:
+    """Character range of the body block, trimmed like the gold."""
+    best = _block(page, scores)
+    if best is None:
+        return []
+    start = page.spans[best[0]][0]
+    end = page.spans[best[1]][1]
+    text = page.text
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    m = _TRAILING_BYLINE.search(text, start, end)
+    if m and m.start() > start:
+        end = m.start()
+        while end > start and text[end - 1].isspace():
+            end -= 1
+    return [(start, end)] if end > start else []
+
+
+class BodyDetector(BaseEstimator):
+    """Line classifier plus contiguous decoding; ``predict`` gives char ranges.
+
+    Parameters
+    ----------
+    C : inverse regularisation strength of the logistic regression.
+    class_weight : passed to ``LogisticRegression``.
+    window : how many non-blank neighbours on each side feed a line's features.
+    bias : added to every line's log-odds before decoding; positive values
+        trade precision for recall (a lost body line can lose an entity, an
+        extra boilerplate line only costs precision).
+    max_iter : solver iterations.
+    """
+
+    def __init__(self, C=1.0, class_weight=None, window=2, bias=0.0, max_iter=2000):
+        self.C = C
+        self.class_weight = class_weight
+        self.window = window
+        self.bias = bias
+        self.max_iter = max_iter
+
+    # -- training ---------------------------------------------------------
+    def _featurise(self, page: PageView) -> list[dict[str, float]]:
+        return [line_features(page, i, self.window) for i in page.content]
+
+    def fit(self, texts: Sequence[str], bodies: Sequence[Sequence[Sequence[int]]]) -> "BodyDetector":
+        if len(texts) != len(bodies):
+            raise ValueError("texts and bodies differ in length")
+        rows: list[dict[str, float]] = []
+        y: list[int] = []
+        for text, body in zip(texts, bodies):
+            page = analyse_page(text)
+            rows.extend(self._featurise(page))
+            y.extend(line_labels(page, body))
+        if len(set(y)) < 2:
+            raise ValueError("training pages need both body and boilerplate lines")
+        self.vectorizer_ = DictVectorizer(sparse=False)
+        X = self.vectorizer_.fit_transform(rows)
+        self.classifier_ = LogisticRegression(
+            C=self.C, class_weight=self.class_weight, max_iter=self.max_iter
+        )
+        self.classifier_.fit(X, np.asarray(y))
+        self.n_training_pages_ = len(texts)
+        return self
+
+    # -- inference --------------------------------------------------------
+    def line_scores(self, text: str) -> tuple[PageView, np.ndarray]:
+        """Per non-blank line log-odds of being body (before the bias)."""
+        check_is_fitted(self, ["vectorizer_", "classifier_"])
+        page = analyse_page(text)
+        if not page.content:
+            return page, np.zeros(0)
+        # Same numbers as vectorizer_ + decision_function, without building a
+        # dense matrix: DictVectorizer.transform dominated the cost on long pages.
+        weights = dict(zip(self.vectorizer_.feature_names_, self.classifier_.coef_[0]))
+        bias = float(self.classifier_.intercept_[0])
+        scores = np.fromiter(
+            (
+                bias + sum(weights.get(name, 0.0) * value for name, value in row.items())
+                for row in self._featurise(page)
+            ),
+            dtype=float,
+            count=len(page.content),
+        )
+        return page, scores
+
+    def predict(self, text: str) -> list[Range]:
+        if not isinstance(text, str):
+            raise TypeError("predict takes one page as str")
+        check_is_fitted(self, ["vectorizer_", "classifier_"])
+        if not text.strip():
+            return []
+        page, scores = self.line_scores(text)
+        return _decode(page, scores + self.bias)
+
+    def score(self, texts, bodies) -> float:
+        """Pooled character F1 of the predicted bodies (sklearn's ``score`` slot)."""
+        tp = pred = gold = 0
+        for text, body in zip(texts, bodies):
+            p = self.predict(text)
+            tp += _overlap_chars(p, body)
+            pred += sum(e - s for s, e in p)
+            gold += sum(e - s for s, e in body)
+        if tp == 0:
+            return 0.0
+        prec, rec = tp / pred, tp / gold
+        return 2 * prec * rec / (prec + rec)
+
+    # -- persistence ------------------------------------------------------
+    def to_dict(self) -> dict:
+        names = list(self.vectorizer_.get_feature_names_out())
+        return {
+            "format": MODEL_FORMAT,
+            "version": MODEL_VERSION,
+            "params": self.get_params(),
+            "features": names,
+            "coef": [round(float(c), 6) for c in self.classifier_.coef_[0]],
+            "intercept": round(float(self.classifier_.intercept_[0]), 6),
+            "n_training_pages": getattr(self, "n_training_pages_", None),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "BodyDetector":
+        if data.get("format") != MODEL_FORMAT or data.get("version") != MODEL_VERSION:
+            raise ValueError(f"not a {MODEL_FORMAT} v{MODEL_VERSION} model")
+        det = cls(**data["params"])
+        names = list(data["features"])
+        vec = DictVectorizer(sparse=False)
+        vec.feature_names_ = names
+        vec.vocabulary_ = {n: k for k, n in enumerate(names)}
+        clf = LogisticRegression(C=det.C, class_weight=det.class_weight, max_iter=det.max_iter)
+        clf.coef_ = np.asarray([data["coef"]], dtype=float)
+        clf.intercept_ = np.asarray([data["intercept"]], dtype=float)
+        clf.classes_ = np.asarray([0, 1])
+        clf.n_features_in_ = len(names)
+        det.vectorizer_ = vec
+        det.classifier_ = clf
+        det.n_training_pages_ = data.get("n_training_pages")
+        return det
+
+    def save(self, path, meta: dict | None = None) -> Path:
+        """Write the model as JSON.
+
+        ``path`` ending in ``.json`` is the model file itself; anything else
+        is a directory that receives ``body_model.json`` and ``meta.json``.
+        """
+        path = Path(path)
+        if path.suffix == ".json":
+            model_path = path
+            path.parent.mkdir(parents=True, exist_ok=True)
+        else:
+            path.mkdir(parents=True, exist_ok=True)
+            model_path = path / MODEL_RESOURCE
+            (path / "meta.json").write_text(
+                json.dumps(meta or {}, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+            )
+        model_path.write_text(
+            json.dumps(self.to_dict(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+        )
+        return model_path
+
+    @classmethod
+    def load(cls, path) -> "BodyDetector":
+        path = Path(path)
+        if path.is_dir():
+            path = path / MODEL_RESOURCE
+        return cls.from_dict(json.loads(path.read_text(encoding="utf-8")))
+
+
+def _overlap_chars(a: Sequence[Sequence[int]], b: Sequence[Sequence[int]]) -> int:
+    return sum(max(0, min(e1, e2) - max(s1, s2)) for s1, e1 in a for s2, e2 in b)
+
+
+_DEFAULT: BodyDetector | None = None
+_DEFAULT_LOCK = threading.Lock()
+
+
+def default_detector() -> BodyDetector:
+    """The shipped model, loaded once per process."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        with _DEFAULT_LOCK:
+            if _DEFAULT is None:
+                raw = resources.files("kgov_ner").joinpath("data", MODEL_RESOURCE).read_text(
+                    encoding="utf-8"
+                )
+                _DEFAULT = BodyDetector.from_dict(json.loads(raw))
+    return _DEFAULT
+
+
+def detect_body(text: str) -> list[Range]:
+    """Character ranges of the article body in a raw page (may be empty)."""
+    return default_detector().predict(text)

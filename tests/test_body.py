@@ -1,0 +1,323 @@
+"""Body detection: shipped model, leave-one-out on the seeds, edge cases.
+
+The leave-one-out tests refit the detector inside the test on every page but
+the held-out one, so they check the method, not a model that has already
+seen the page.
+"""
+
+import json
+import math
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+
+from kgov_ner.body import (
+    MODEL_FORMAT,
+    BodyDetector,
+    analyse_page,
+    default_detector,
+    detect_body,
+    line_features,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = ROOT / "tests" / "data" / "pages"
+MODEL_FILE = ROOT / "src" / "kgov_ner" / "data" / "body_model.json"
+
+# Fitting must stay cheap enough to refit per page inside the tests.
+MAX_FIT_SECONDS = 2.0
+
+
+def _load_pages():
+    docs = []
+    with open(PAGES / "bodies.jsonl", encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                d = json.loads(line)
+                with open(PAGES / f"{d['id']}.txt", encoding="utf-8", newline="") as tf:
+                    d["text"] = tf.read()
+                docs.append(d)
+    return docs
+
+
+@pytest.fixture(scope="module")
+def pages():
+    return _load_pages()
+
+
+@pytest.fixture(scope="module")
+def all_docs(seed_gold, pages):
+    return [
+        {"id": d["id"], "text": d["text"], "body": [tuple(r) for r in d["body"]], "label": d.get("label", [])}
+        for d in [*seed_gold, *pages]
+    ]
+
+
+@pytest.fixture(scope="module")
+def loo(all_docs):
+    """id -> (held-out prediction, fit seconds), each fitted without that page."""
+    out = {}
+    for k, doc in enumerate(all_docs):
+        train = all_docs[:k] + all_docs[k + 1 :]
+        t0 = time.perf_counter()
+        det = BodyDetector().fit([d["text"] for d in train], [d["body"] for d in train])
+        out[doc["id"]] = (det.predict(doc["text"]), time.perf_counter() - t0)
+    return out
+
+
+def assert_valid_ranges(ranges, text):
+    assert isinstance(ranges, list)
+    prev_end = 0
+    for r in ranges:
+        assert isinstance(r, tuple) and len(r) == 2
+        s, e = r
+        assert isinstance(s, int) and isinstance(e, int)
+        assert 0 <= s < e <= len(text)
+        assert s >= prev_end, "ranges must be sorted and must not overlap"
+        prev_end = e
+
+
+def covers(ranges, start, end):
+    return any(s <= start and end <= e for s, e in ranges)
+
+
+def touches(ranges, start, end):
+    return any(s < end and start < e for s, e in ranges)
+
+
+def line_spans(text):
+    pos = 0
+    for line in text.split("\n"):
+        yield pos, pos + len(line), line
+        pos += len(line) + 1
+
+
+def overlap(a, b):
+    return sum(max(0, min(e1, e2) - max(s1, s2)) for s1, e1 in a for s2, e2 in b)
+
+
+# ---------------------------------------------------------------- test data
+
+
+def test_invented_pages_are_consistent(pages):
+    assert len(pages) >= 4
+    for d in pages:
+        (s, e), = d["body"]
+        body = d["text"][s:e]
+        assert body == body.strip(), d["id"]
+        assert body.startswith(d["first_line"]) and body.endswith(d["last_line"]), d["id"]
+        assert d["text"].find(d["first_line"]) <= s
+
+
+# ------------------------------------------------------------ shipped model
+
+
+def test_shipped_model_is_small_json():
+    raw = MODEL_FILE.read_text(encoding="utf-8")
+    assert len(raw.encode("utf-8")) < 1_000_000
+    data = json.loads(raw)
+    assert data["format"] == MODEL_FORMAT
+    assert len(data["features"]) == len(data["coef"])
+    assert all(math.isfinite(c) for c in data["coef"])
+
+
+def test_default_detector_is_loaded_once():
+    assert default_detector() is default_detector()
+
+
+def test_shipped_model_ranges_are_valid(seed_gold, pages):
+    for d in [*seed_gold, *pages]:
+        ranges = detect_body(d["text"])
+        assert ranges, d["id"]
+        assert_valid_ranges(ranges, d["text"])
+
+
+def test_shipped_model_keeps_every_seed_entity(seed_gold):
+    for d in seed_gold:
+        ranges = detect_body(d["text"])
+        lost = [d["text"][s:e] for s, e, _ in d["label"] if not covers(ranges, s, e)]
+        assert not lost, (d["id"], lost)
+
+
+def test_line_endings_do_not_matter(seed_gold):
+    for d in seed_gold:
+        crlf = d["text"].replace("\n", "\r\n")
+        (s, e), = detect_body(crlf)
+        (gs, ge), = d["body"]
+        assert crlf[s:e].replace("\r\n", "\n") == d["text"][gs:ge], d["id"]
+
+
+# ------------------------------------------------------ leave one page out
+
+
+def test_fit_is_fast(loo):
+    slow = {k: round(t, 2) for k, (_, t) in loo.items() if t > MAX_FIT_SECONDS}
+    assert not slow
+
+
+@pytest.mark.parametrize("idx", range(5))
+def test_loo_seed_keeps_entities_and_drops_boilerplate(idx, seed_gold, loo):
+    d = seed_gold[idx]
+    text = d["text"]
+    pred, _ = loo[d["id"]]
+    assert_valid_ranges(pred, text)
+
+    lost = [text[s:e] for s, e, _ in d["label"] if not covers(pred, s, e)]
+    assert not lost, lost
+
+    gold = [tuple(r) for r in d["body"]]
+    tp = overlap(pred, gold)
+    assert tp / sum(e - s for s, e in gold) >= 0.97
+    assert tp / sum(e - s for s, e in pred) >= 0.9
+
+    (gs, ge), = gold
+    for a, b, line in line_spans(text):
+        if "℃" in line or "기상청" in line:
+            assert not touches(pred, a, b), line
+        # Teasers, comments and footers after the article end.
+        if a >= ge and len(line.strip()) >= 10:
+            assert not touches(pred, a, b), line
+
+
+@pytest.mark.parametrize(
+    "marker",
+    ["기상청 제공", "모바일 버전으로 보기", "함께 본 뉴스", "이슈 PICK", "많이 본 뉴스",
+     "dream@asiae.co.kr", "무단전재", "댓글 정렬", "놓칠 수 없는 이슈 픽", "실시간 핫이슈"],
+)
+def test_loo_excludes_named_boilerplate(marker, seed_gold, loo):
+    hits = 0
+    for d in seed_gold:
+        pred, _ = loo[d["id"]]
+        for a, b, line in line_spans(d["text"]):
+            if marker in line:
+                hits += 1
+                assert not touches(pred, a, b), (d["id"], line)
+    assert hits, "marker must occur in some seed"
+
+
+def test_loo_pooled_scores(all_docs, loo):
+    tp = pred_chars = gold_chars = 0
+    for d in all_docs:
+        pred, _ = loo[d["id"]]
+        tp += overlap(pred, d["body"])
+        pred_chars += sum(e - s for s, e in pred)
+        gold_chars += sum(e - s for s, e in d["body"])
+    assert tp / gold_chars >= 0.97
+    assert tp / pred_chars >= 0.9
+
+
+# ----------------------------------------------------------------- edge cases
+
+
+@pytest.mark.parametrize("text", ["", " ", "\n\n\n", " \t\n\xa0\n  \r\n", "\u3000\n"])
+def test_empty_and_blank_text(text):
+    assert detect_body(text) == []
+
+
+PLAIN = (
+    "도봉구, 서울시 일자리 평가 ‘우수구’ 선정\n\n"
+    "도봉구가 서울시의 ‘자치구 일자리 사업 평가’에서 우수구로 선정됐다고 10일 밝혔다.\n\n"
+    "구는 올해 어르신과 청년을 위한 일자리 1500개를 만들고, 지역 기업 30곳과 채용 협약을 맺었다.\n\n"
+    "구 관계자는 “주민이 가까운 곳에서 일할 수 있도록 돕겠다”고 말했다."
+)
+
+
+def test_plain_article_is_nearly_all_body(seed_gold):
+    texts = [PLAIN] + [d["text"][s:e] for d in seed_gold for s, e in d["body"]]
+    for text in texts:
+        ranges = detect_body(text)
+        assert_valid_ranges(ranges, text)
+        assert sum(e - s for s, e in ranges) >= 0.95 * len(text.strip())
+
+
+def test_one_sentence_is_body():
+    text = "송파구는 4500만 원을 확보했다."
+    assert detect_body(text) == [(0, len(text))]
+
+
+def test_byline_glued_to_last_sentence_is_cut():
+    text = PLAIN + " /김도봉 기자\n\n저작권자 © 도봉신문 무단전재 및 재배포 금지\n"
+    (s, e), = detect_body(text)
+    assert text[s:e] == PLAIN
+
+
+# --------------------------------------------------- estimator conventions
+
+
+def test_estimator_conventions(pages):
+    det = BodyDetector(C=0.5, bias=0.1)
+    assert clone(det).get_params() == det.get_params()
+    with pytest.raises(NotFittedError):
+        det.predict("송파구는 선정됐다.")
+    assert det.fit([p["text"] for p in pages], [p["body"] for p in pages]) is det
+    assert hasattr(det, "classifier_") and hasattr(det, "vectorizer_")
+
+
+def test_save_load_roundtrip(tmp_path, pages, seed_gold):
+    det = BodyDetector().fit([p["text"] for p in pages], [p["body"] for p in pages])
+    det.save(tmp_path / "body", meta={"note": "test"})
+    assert json.loads((tmp_path / "body" / "meta.json").read_text(encoding="utf-8")) == {"note": "test"}
+    det.save(tmp_path / "model.json")
+    for loaded in (BodyDetector.load(tmp_path / "body"), BodyDetector.load(tmp_path / "model.json")):
+        assert loaded.get_params() == det.get_params()
+        for d in seed_gold:
+            assert loaded.predict(d["text"]) == det.predict(d["text"])
+
+
+def test_fast_scores_match_sklearn(seed_gold):
+    det = default_detector()
+    text = seed_gold[0]["text"]
+    page, scores = det.line_scores(text)
+    X = det.vectorizer_.transform([line_features(page, i, det.window) for i in page.content])
+    expected = det.classifier_.decision_function(X)
+    assert scores == pytest.approx(expected, abs=1e-9)
+
+
+def test_line_features_are_pure_numbers(seed_gold):
+    page = analyse_page(seed_gold[1]["text"])
+    for i in page.content:
+        f = line_features(page, i)
+        assert f == line_features(page, i)
+        assert all(isinstance(v, float) and math.isfinite(v) for v in f.values())
+
+
+# ------------------------------------------------------------------ property
+
+
+_PAGE_LINES = st.sampled_from(
+    [
+        "",
+        "  • 맑음서울14.6℃",
+        "기상청 제공",
+        "본문 바로가기",
+        "송파구, 희망일자리 ‘4년 연속 우수’ 선정",
+        "송파구는 4500만 원을 확보했다고 18일 밝혔다.",
+        "박성수 송파구청장은 “좋은 일자리를 만들겠다”고 말했다.",
+        "박종일 기자 dream@example.com",
+        "저작권자 © 무단전재 및 재배포 금지",
+        "  1. 가장 많이 본 뉴스",
+        "\xa0",
+        "\r",
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text())
+def test_any_string_gives_valid_ranges(text):
+    ranges = detect_body(text)
+    assert_valid_ranges(ranges, text)
+    for s, e in ranges:
+        assert not text[s].isspace() and not text[e - 1].isspace()
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(_PAGE_LINES, st.text(max_size=40)), max_size=40))
+def test_page_like_strings_give_valid_ranges(lines):
+    text = "\n".join(lines)
+    assert_valid_ranges(detect_body(text), text)
