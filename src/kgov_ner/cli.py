@@ -18,9 +18,10 @@ import os
 import sys
 import tempfile
 import unicodedata
+from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Callable, Iterable, Iterator, Protocol
 
-from .io import PROG, Decoded, InputError, display_name, read_text
+from .io import PROG, Decoded, InputError, display_name, read_input, read_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc, Span
@@ -273,18 +274,30 @@ def _new_file_mode(path: str) -> int:
 # tag
 
 
-def _load_tagger():
+def _load_tagger(keep_boilerplate: bool = False):
     from .pipeline import Tagger
 
-    return Tagger()
+    return Tagger(body="mark" if keep_boilerplate else "filter")
 
 
-def _decoded_inputs(paths: Iterable[str], failures: list[str]) -> Iterator[tuple[str, Decoded]]:
+def _emit_text(directory: str, name: str, text: str) -> None:
+    """Write the text the offsets refer to (HTML input): DIR/<name>.txt, atomically."""
+    target = Path(directory) / (Path(name).name + ".txt")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8", newline="")
+    os.replace(tmp, target)
+
+
+def _decoded_inputs(paths: Iterable[str], failures: list[str], html: bool | None = None,
+                    emit_text: str | None = None) -> Iterator[tuple[str, Decoded]]:
     """Decode each path; report a failure as one stderr line and go on."""
     for path in paths:
         name = display_name(path)
         try:
-            decoded = read_text(path)
+            decoded = read_input(path, html=html)
+            if emit_text and decoded.encoding.endswith("html→text"):
+                _emit_text(emit_text, name, decoded.text)
         except InputError as exc:
             _error(str(exc))
             failures.append(name)
@@ -293,17 +306,20 @@ def _decoded_inputs(paths: Iterable[str], failures: list[str]) -> Iterator[tuple
             _error(f"{PROG}: {name}: {exc.strerror or exc}")
             failures.append(name)
             continue
-        if decoded.encoding != "utf-8":
+        if decoded.encoding.endswith("html→text"):
+            _error(f"{PROG}: {name}: HTML page: offsets refer to its extracted main text (see --emit-text)")
+        elif decoded.encoding != "utf-8":
             note = " (byte-order mark removed; offsets count from after it)" if decoded.encoding.startswith("utf") else ""
             _error(f"{PROG}: {name}: decoded as {decoded.encoding}{note}")
         yield name, decoded
 
 
 def _tagged(
-    paths: Iterable[str], failures: list[str], load: Callable[[], Any]
+    paths: Iterable[str], failures: list[str], load: Callable[[], Any], html: bool | None = None,
+    emit_text: str | None = None,
 ) -> Iterator[tuple[str, "Doc"]]:
     tagger = None
-    for name, decoded in _decoded_inputs(paths, failures):
+    for name, decoded in _decoded_inputs(paths, failures, html=html, emit_text=emit_text):
         if tagger is None:  # only pay for loading Kiwi when there is text
             tagger = load()
         doc = tagger(decoded.text)
@@ -316,7 +332,8 @@ def run_tag(args: argparse.Namespace) -> int:
     failures: list[str] = []
     try:
         with _Output(args.output) as out:
-            docs = _tagged(args.files, failures, _load_tagger)
+            docs = _tagged(args.files, failures, lambda: _load_tagger(args.all),
+                           html=True if args.html else None, emit_text=args.emit_text)
             if args.format == "jsonl":
                 for name, doc in docs:
                     write_jsonl(out, name, doc)
@@ -435,6 +452,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="write to PATH (atomically: all or nothing) instead of standard output",
     )
+    tag.add_argument("--all", action="store_true",
+                     help="keep entities outside the detected article body, marked \"in_body\": false")
+    tag.add_argument("--html", action="store_true",
+                     help="read inputs as HTML (automatic for .html/.htm; needs kgov_ner[html])")
+    tag.add_argument("--emit-text", metavar="DIR",
+                     help="for HTML inputs, write the extracted text the offsets refer to into DIR")
     tag.set_defaults(func=run_tag)
 
     _add_eval(subparsers)

@@ -263,3 +263,38 @@ def decode_bytes(data: bytes, name: str) -> Decoded:
                 "nor CP949/EUC-KR; convert the file to UTF-8",
             ) from None
     return _check_text(Decoded(text, "cp949"), name)
+
+
+HTML_SUFFIXES = (".html", ".htm")
+
+
+def is_html_path(path: str | os.PathLike[str]) -> bool:
+    return str(path).lower().endswith(HTML_SUFFIXES)
+
+
+def html_to_text(html: str, name: str) -> str:
+    """The main text of an HTML page, extracted by trafilatura (optional extra ``html``).
+
+    Menus, footers and comment boxes are mostly dropped by the extractor; the
+    body detector still runs on what is left. Offsets of the entities then
+    refer to this extracted text (``tag --emit-text DIR`` writes it out).
+    """
+    try:
+        import trafilatura
+    except ImportError:
+        raise InputError(
+            f"{name}: reading HTML needs trafilatura: pip install 'kgov_ner[html]'"
+        ) from None
+    text = trafilatura.extract(html, favor_recall=True, include_comments=False, include_tables=True)
+    if text is None:
+        raise InputError(f"{name}: no text could be extracted from this HTML page")
+    return text
+
+
+def read_input(path: str | os.PathLike[str], html: bool | None = None) -> Decoded:
+    """Read a text or HTML input; ``html=None`` decides by the file suffix."""
+    decoded = read_text(path)
+    if html or (html is None and is_html_path(path)):
+        text = html_to_text(decoded.text, display_name(path))
+        return Decoded(text, f"{decoded.encoding}, html→text")
+    return decoded

@@ -136,7 +136,53 @@ def _make_model_tagger(nlp: Language, name: str, merge: str) -> ModelTagger:
     return ModelTagger(nlp, name, merge=merge)
 
 
-def build_nlp(estimator=None, merge: str = "combined", normalize: bool = True) -> Language:
+class BodyFilter:
+    """Pipeline component: find the article body and keep only its entities.
+
+    ``doc._.body`` holds the body ranges; every entity gets ``ent._.in_body``.
+    With ``keep_boilerplate`` the entities outside the body stay in
+    ``doc.ents`` (marked ``in_body = False``); otherwise they are dropped,
+    since on a scraped page they are menu, widget or related-news mentions.
+    A text where no article is found (one sentence, a headline) is all body.
+    """
+
+    def __init__(self, nlp: Language, name: str = "kgov_body", keep_boilerplate: bool = False):
+        self.name = name
+        self.keep_boilerplate = keep_boilerplate
+        if not Doc.has_extension("body"):
+            Doc.set_extension("body", default=None)
+        if not Span.has_extension("in_body"):
+            Span.set_extension("in_body", default=None)
+
+    detector = None  # a fitted BodyDetector; None: the shipped one
+
+    def __call__(self, doc: Doc) -> Doc:
+        from .body import default_detector
+
+        text = doc.text
+        detector = self.detector or default_detector()
+        body = [tuple(r) for r in detector.predict(text)] or ([(0, len(text))] if text else [])
+        doc._.body = body
+        kept = []
+        for ent in doc.ents:
+            inside = any(s < ent.end_char and ent.start_char < e for s, e in body)
+            ent._.in_body = inside
+            if inside or self.keep_boilerplate:
+                kept.append(ent)
+        if len(kept) != len(doc.ents):
+            doc.ents = kept
+            for ent in doc.ents:  # Span objects are rebuilt: set the flag again
+                ent._.in_body = any(s < ent.end_char and ent.start_char < e for s, e in body)
+        return doc
+
+
+@Language.factory("kgov_body", default_config={"keep_boilerplate": False})
+def _make_body_filter(nlp: Language, name: str, keep_boilerplate: bool) -> BodyFilter:
+    return BodyFilter(nlp, name, keep_boilerplate=keep_boilerplate)
+
+
+def build_nlp(estimator=None, merge: str = "combined", normalize: bool = True,
+              body: str = "filter", body_detector=None) -> Language:
     """A blank Korean spaCy pipeline: Kiwi tokenizer, rule layer, and the model if given."""
     nlp = spacy.blank(
         "ko", config={"nlp": {"tokenizer": {"@tokenizers": "kgov_ner.KiwiTokenizer.v1"}}}
@@ -144,11 +190,19 @@ def build_nlp(estimator=None, merge: str = "combined", normalize: bool = True) -
     nlp.add_pipe("kgov_rules")
     if estimator is not None and merge != "rules":
         nlp.add_pipe("kgov_model", config={"merge": merge}).estimator = estimator
+    if body not in BODY_MODES:
+        raise ValueError(f"unknown body mode {body!r}; allowed: {', '.join(BODY_MODES)}")
+    if body != "off":
+        # Before normalisation: boilerplate districts must not sway the page's context.
+        nlp.add_pipe("kgov_body", config={"keep_boilerplate": body == "mark"}).detector = body_detector
     if normalize:
         from . import normalize as _normalize  # registers the kgov_normalize factory
 
         nlp.add_pipe("kgov_normalize")
     return nlp
+
+
+BODY_MODES = ("filter", "mark", "off")
 
 
 def _resolve_model(model):
@@ -175,17 +229,23 @@ class Tagger:
     [('광진구', 'DISTRICT'), ('김선갑', 'OFFICIAL'), ('우수구', 'AWARD')]
     """
 
-    def __init__(self, model="default", merge: str = "combined") -> None:
+    def __init__(self, model="default", merge: str = "combined", body: str = "filter",
+                 body_detector=None) -> None:
         """``model``: ``"default"`` (the shipped ``models/default``), a model directory,
         a fitted ``SequenceTagger``, or ``None`` for the rules alone. ``merge``:
-        ``combined`` (model first, rules fill gaps), ``model`` or ``rules``."""
+        ``combined`` (model first, rules fill gaps), ``rules-first``, ``model`` or
+        ``rules``. ``body``: ``filter`` (default: only entities in the detected
+        article body), ``mark`` (keep boilerplate entities, ``ent._.in_body`` False)
+        or ``off`` (no body detection); ``body_detector``: a fitted ``BodyDetector``
+        instead of the shipped one."""
         from .model import MERGE_POLICIES
 
         if merge not in MERGE_POLICIES:
             raise ValueError(f"unknown merge policy {merge!r}; allowed: {', '.join(MERGE_POLICIES)}")
         self.merge = merge
         self.estimator = _resolve_model(model)
-        self.nlp = build_nlp(self.estimator, merge)
+        self.body = body
+        self.nlp = build_nlp(self.estimator, merge, body=body, body_detector=body_detector)
 
     def __call__(self, text: str) -> Doc:
         _check_text(text)
@@ -206,6 +266,8 @@ def entity_dict(ent: Span) -> dict:
     out = {"start": ent.start_char, "end": ent.end_char, "label": ent.label_, "text": ent.text}
     if Span.has_extension("norm") and ent._.norm is not None:
         out["norm"] = ent._.norm
+    if Span.has_extension("in_body") and ent._.in_body is not None:
+        out["in_body"] = ent._.in_body
     return out
 
 

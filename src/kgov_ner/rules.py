@@ -458,6 +458,8 @@ def _cut_at_particle(phrase: str) -> str:
     (▲제천 창업 스쿨을 새로 운영한다 → 제천 창업 스쿨)."""
     kept = []
     for word in phrase.split(" "):
+        if word == "등" or (word.startswith("등") and is_particle_run(word[1:])):
+            break  # "… 박람회 등을 운영해": the list ends at 등
         stem, particles = split_particles(word)
         kept.append(stem)
         if particles:
