@@ -17,6 +17,7 @@ import re
 
 from spacy.tokens import Doc
 
+from .kiwi_bridge import MORPHS_KEY, doc_text
 from .lexicon import word_list
 
 FEATURE_VERSION = 2
@@ -104,114 +105,132 @@ def _line_info(text: str) -> tuple[list[int], dict[int, dict]]:
     return line_of, shapes
 
 
-def _rule_tags(doc: Doc) -> list[dict[str, bool]]:
-    """Per token, the rule candidates covering it as ``rule:B-LABEL`` / ``rule:I-LABEL`` flags."""
-    tags: list[dict[str, bool]] = [{} for _ in doc]
+def _rule_tags(doc: Doc, lo: int, hi: int, words: list[str]) -> list[dict[str, bool]]:
+    """Per token of ``doc[lo:hi]``, the rule candidates covering it as flags."""
+    tags: list[dict[str, bool]] = [{} for _ in range(hi - lo)]
     group = doc.spans["rule_candidates"] if "rule_candidates" in doc.spans else []
-    for span in group:
-        for i in range(span.start, span.end):
-            prefix = "B" if i == span.start else "I"
-            tags[i][f"rule:{prefix}-{span.label_}"] = True
-            tags[i][f"rule:{span.label_}"] = True
-        if span.end < len(doc):
-            tags[span.end][f"rule:after-{span.label_}"] = True
+    spans = [(sp.start, sp.end, sp.label_) for sp in group if sp.end > lo and sp.start < hi]
+    for start, end, label in spans:
+        for i in range(max(start, lo), min(end, hi)):
+            prefix = "B" if i == start else "I"
+            tags[i - lo][f"rule:{prefix}-{label}"] = True
+            tags[i - lo][f"rule:{label}"] = True
+        if lo <= end < hi:
+            tags[end - lo][f"rule:after-{label}"] = True
     # Words of a program name found elsewhere on the page: a headline often
     # names a program by its core word only (희망일자리 for 서울 희망일자리 만들기).
-    words_in: dict[str, set[str]] = {}
-    for span in group:
-        if span.label_ in ("PROGRAM", "DISTRICT"):
-            for t in span:
-                if len(t.text) >= 2 and not t.is_space:
-                    words_in.setdefault(t.text, set()).add((span.label_, span.start, span.end))
-    for i, token in enumerate(doc):
-        for label, s, e in words_in.get(token.text, ()):
-            if not (s <= i < e):
-                tags[i][f"doc:elsewhere-{label}"] = True
+    words_in: dict[str, set] = {}
+    for start, end, label in spans:
+        if label in ("PROGRAM", "DISTRICT"):
+            for i in range(start, end):
+                word = doc[i].text
+                if len(word) >= 2 and not word.isspace():
+                    words_in.setdefault(word, set()).add((label, start, end))
+    if words_in:
+        for i in range(lo, hi):
+            for label, start, end in words_in.get(words[i - lo], ()):
+                if not (start <= i < end):
+                    tags[i - lo][f"doc:elsewhere-{label}"] = True
     for ent in doc.ents:  # the resolved set: what the rule layer alone would output
-        for i in range(ent.start, ent.end):
-            tags[i][f"ent:{'B' if i == ent.start else 'I'}-{ent.label_}"] = True
+        for i in range(max(ent.start, lo), min(ent.end, hi)):
+            tags[i - lo][f"ent:{'B' if i == ent.start else 'I'}-{ent.label_}"] = True
     return tags
 
 
-def _token_base(token, titles: tuple[str, ...]) -> dict:
-    text = token.text
-    if token.is_space:
+_ADMIN_SUFFIX2 = ("기관", "등급", "표창")
+_ADMIN_SUFFIX1 = frozenset("구시군도상급")
+
+
+def _token_base(text: str, tag: str, ws: str, morphs: tuple, titles: tuple[str, ...]) -> dict:
+    if text.isspace():
         return {"space": True, "newline": "\n" in text}
-    morphs = token._.morphs
     feats = {
         "w": text,
-        "tag": token.tag_,
-        "tag2": token.tag_[:2],
+        "tag": tag,
+        "tag2": tag[:2],
         "cls": _char_class(text),
         "len": min(len(text), 6),
         "suf1": text[-1:],
         "suf2": text[-2:],
         "pre1": text[:1],
-        "ws": bool(token.whitespace_),
+        "ws": bool(ws),
     }
     if morphs:
         feats["m0tag"] = morphs[0].tag
         feats["m-1tag"] = morphs[-1].tag
         feats["m0"] = morphs[0].form
-    if text[-1:] in ("구", "시", "군", "도", "상", "급") or text.endswith(("기관", "등급", "표창")):
-        feats["suf.admin"] = text[-2:] if text.endswith(("기관", "등급", "표창")) else text[-1]
-    for title in titles:
-        if text.endswith(title):
-            feats["title"] = True
-            break
+    if text.endswith(_ADMIN_SUFFIX2):
+        feats["suf.admin"] = text[-2:]
+    elif text[-1:] in _ADMIN_SUFFIX1:
+        feats["suf.admin"] = text[-1]
+    if text.endswith(titles):
+        feats["title"] = True
     return feats
 
 
-def doc_features(doc: Doc) -> list[dict]:
-    """Feature dicts for every token of ``doc``.
+def doc_features(doc: Doc, start: int = 0, end: int | None = None) -> list[dict]:
+    """Feature dicts for the tokens ``doc[start:end]`` (default: all of them).
+
+    The window never looks outside the range: a range is what the model
+    labels as one sequence (the article body of a page).
 
     >>> doc = Tagger().nlp("강북구가 우수구로 선정됐다.")
     >>> doc_features(doc)[0]["w"]
     '강북구'
     """
-    text = doc.text
-    titles = word_list("titles.txt")
+    end = len(doc) if end is None else end
+    if end <= start:
+        return []
+    span = doc[start:end]
+    offset = span.start_char
+    text = doc_text(doc)[offset:span.end_char]
+    titles = tuple(word_list("titles.txt"))
     quotes = _quote_depths(text)
     brackets = _bracket_depths(text)
     line_of, shapes = _line_info(text)
-    rule_tags = _rule_tags(doc)
-    base = [_token_base(t, titles) for t in doc]
+    morphs_at = doc.user_data.get(MORPHS_KEY, {})
+    tokens = [(t.text, t.tag_, t.whitespace_, t.idx - offset, t.idx) for t in span]
+    rule_tags = _rule_tags(doc, start, end, [w for w, *_ in tokens])
+    base = [_token_base(w, tag, ws, morphs_at.get(idx, ()), titles) for w, tag, ws, _, idx in tokens]
 
     out: list[dict] = []
-    n = len(doc)
-    for i, token in enumerate(doc):
-        f = {"bias": 1.0, **base[i], **rule_tags[i]}
-        if not token.is_space:
-            ci = token.idx
+    n = len(tokens)
+    for i, (word, _, _, ci, _) in enumerate(tokens):
+        b = base[i]
+        f = {"bias": 1.0, **b, **rule_tags[i]}
+        if "space" not in b:
             f["inq"] = bool(quotes[ci])
             f["inbr"] = bool(brackets[ci])
             f.update(shapes[line_of[ci]])
-            prev_text = text[max(0, ci - 1):ci]
-            f["bol"] = ci == 0 or prev_text == "\n"
+            prev_text = text[ci - 1] if ci > 0 else "\n"
+            f["bol"] = prev_text == "\n"
             f["after_space"] = prev_text in (" ", "\t", "\xa0")
         for off in (-2, -1, 1, 2):
             j = i + off
-            key = f"{off:+d}"
+            key = _KEYS[off]
             if j < 0:
-                f[f"{key}:BOS"] = True
+                f[key + "BOS"] = True
                 continue
             if j >= n:
-                f[f"{key}:EOS"] = True
+                f[key + "EOS"] = True
                 continue
             nb = base[j]
-            if nb.get("space"):
-                f[f"{key}:space"] = True
-                if nb.get("newline"):
-                    f[f"{key}:nl"] = True
+            if "space" in nb:
+                f[key + "space"] = True
+                if nb["newline"]:
+                    f[key + "nl"] = True
                 continue
-            f[f"{key}:w"] = nb["w"]
-            f[f"{key}:tag"] = nb["tag"]
-            f[f"{key}:cls"] = nb["cls"]
-            if abs(off) == 1:
-                f[f"{key}:suf1"] = nb["suf1"]
-                if nb.get("title"):
-                    f[f"{key}:title"] = True
+            f[key + "w"] = nb["w"]
+            f[key + "tag"] = nb["tag"]
+            f[key + "cls"] = nb["cls"]
+            if off in (-1, 1):
+                f[key + "suf1"] = nb["suf1"]
+                if "title" in nb:
+                    f[key + "title"] = True
                 for k in rule_tags[j]:
-                    f[f"{key}:{k}"] = True
+                    f[key + k] = True
         out.append(f)
     return out
+
+
+_KEYS = {off: f"{off:+d}:" for off in (-2, -1, 1, 2)}

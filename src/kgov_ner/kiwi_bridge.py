@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import threading
-from dataclasses import dataclass
+from typing import Callable, Iterable, Iterator, NamedTuple
 
 from spacy.tokens import Doc, Token
 from spacy.vocab import Vocab
@@ -38,9 +38,11 @@ def get_kiwi(num_workers: int | None = None):
         return _kiwi(num_workers)
 
 
-@dataclass(frozen=True, slots=True)
-class Morph:
-    """One Kiwi morpheme: base form, tag and its span in the input."""
+class Morph(NamedTuple):
+    """One Kiwi morpheme: base form, tag and its span in the input.
+
+    A plain tuple, so that Docs carrying morphemes serialise (``doc.to_bytes``).
+    """
 
     form: str
     tag: str
@@ -48,9 +50,30 @@ class Morph:
     end: int
 
 
+MORPHS_KEY = "kgov_morphs"  # doc.user_data: token start offset -> tuple of Morph
+REGIONS_KEY = "kgov_regions"  # doc.user_data: the character ranges Kiwi analysed
+TEXT_KEY = "kgov_text"  # doc.user_data: the input string (spaCy rebuilds doc.text on each access)
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text`` without rebuilding it from the tokens when the bridge made the Doc."""
+    text = doc.user_data.get(TEXT_KEY)
+    return text if text is not None else doc.text
+
+
+def _token_morphs(token: Token) -> tuple:
+    return token.doc.user_data.get(MORPHS_KEY, {}).get(token.idx, ())
+
+
 def _register_extensions() -> None:
     if not Token.has_extension("morphs"):
-        Token.set_extension("morphs", default=())
+        Token.set_extension("morphs", getter=_token_morphs)
+
+
+def analysed_regions(doc: Doc) -> list[tuple[int, int]]:
+    """The ranges of ``doc.text`` that Kiwi analysed (the whole text unless restricted)."""
+    regions = doc.user_data.get(REGIONS_KEY)
+    return [tuple(r) for r in regions] if regions is not None else [(0, len(doc_text(doc)))]
 
 
 def group_morphemes(morphs: list[Morph], length: int) -> list[tuple[int, int, list[Morph]]]:
@@ -103,35 +126,65 @@ class KiwiTokenizer:
     ['송파구', '는', '4500', '만', '원']
     """
 
-    def __init__(self, vocab: Vocab, num_workers: int | None = None):
+    def __init__(self, vocab: Vocab, num_workers: int | None = None,
+                 regions: Callable[[str], list[tuple[int, int]]] | None = None):
+        """``regions``: optional function giving the character ranges to analyse
+        (e.g. the article body); the rest of the text becomes plain tokens split
+        at whitespace, with no Kiwi analysis, so ``doc.text`` stays the input."""
         self.vocab = vocab
         self.num_workers = num_workers
+        self.regions = regions
         _register_extensions()
 
     def __call__(self, text: str) -> Doc:
-        if not isinstance(text, str):
-            raise TypeError(f"KiwiTokenizer expects str, got {type(text).__name__}")
-        kiwi_tokens = get_kiwi(self.num_workers).tokenize(text) if text.strip() else []
-        return self._make_doc(text, kiwi_tokens)
+        return next(self.pipe([text]))
 
-    def pipe(self, texts, batch_size: int = 64):
+    def _regions_of(self, text: str) -> list[tuple[int, int]]:
+        if not text.strip():
+            return []
+        if self.regions is None:
+            return [(0, len(text))]
+        return sorted((max(0, s), min(len(text), e)) for s, e in self.regions(text) if e > s)
+
+    def pipe(self, texts: Iterable[str], batch_size: int = 64) -> Iterator[Doc]:
+        """Docs for ``texts`` in order; Kiwi analyses each batch in one call, on its worker threads."""
+        batch: list[str] = []
         for text in texts:
-            yield self(text)
+            if not isinstance(text, str):
+                raise TypeError(f"KiwiTokenizer expects str, got {type(text).__name__}")
+            batch.append(text)
+            if len(batch) >= batch_size:
+                yield from self._pipe_batch(batch)
+                batch = []
+        if batch:
+            yield from self._pipe_batch(batch)
 
-    def _make_doc(self, text: str, kiwi_tokens) -> Doc:
-        morphs = []
-        sent_of_start: dict[int, int] = {}
-        for kt in kiwi_tokens:
-            m = Morph(kt.form, kt.tag, kt.start, kt.start + kt.len)
-            morphs.append(m)
-            sent_of_start.setdefault(kt.start, kt.sent_position)
+    def _pipe_batch(self, texts: list[str]) -> Iterator[Doc]:
+        plans = [self._regions_of(t) for t in texts]
+        pieces = [t[s:e] for t, regions in zip(texts, plans) for s, e in regions]
+        kiwi = get_kiwi(self.num_workers)
+        analysed = iter(kiwi.tokenize(pieces) if len(pieces) > 1 else [kiwi.tokenize(p) for p in pieces])
+        for text, regions in zip(texts, plans):
+            morphs: list[Morph] = []
+            sent_of_start: dict[int, tuple[int, int]] = {}
+            for r, (start, _) in enumerate(regions):
+                for kt in next(analysed):
+                    m = Morph(kt.form, kt.tag, kt.start + start, kt.start + start + kt.len)
+                    morphs.append(m)
+                    sent_of_start.setdefault(m.start, (r, kt.sent_position))
+            doc = self._make_doc(text, morphs, sent_of_start)
+            if self.regions is not None:
+                doc.user_data[REGIONS_KEY] = regions
+            yield doc
+
+    def _make_doc(self, text: str, morphs: list[Morph], sent_of_start: dict) -> Doc:
         groups = group_morphemes(morphs, len(text))
 
         words: list[str] = []
         spaces: list[bool] = []
         tags: list[str] = []
-        sent_ids: list[int | None] = []
-        details: list[tuple[Morph, ...]] = []
+        sent_ids: list = []
+        details: dict[int, tuple[Morph, ...]] = {}
 
         def add_gap(gap: str) -> None:
             if gap.startswith(" ") and words and not spaces[-1] and not words[-1].isspace():
@@ -142,7 +195,6 @@ class KiwiTokenizer:
                 spaces.append(False)
                 tags.append("_SP" if run.isspace() else "X")
                 sent_ids.append(None)
-                details.append(())
 
         pos = 0
         for start, end, members in groups:
@@ -156,7 +208,7 @@ class KiwiTokenizer:
             spaces.append(False)
             tags.append("+".join(m.tag for m in members))
             sent_ids.append(sent_of_start.get(members[0].start))
-            details.append(tuple(members))
+            details[start] = tuple(members)
             pos = end
         if pos < len(text):
             add_gap(text[pos:])
@@ -171,9 +223,8 @@ class KiwiTokenizer:
                 previous = sid
         doc = Doc(self.vocab, words=words, spaces=spaces, tags=tags,
                   sent_starts=sent_starts if words else None)
-        for token, detail in zip(doc, details):
-            if detail:
-                token._.morphs = detail
+        doc.user_data[MORPHS_KEY] = details
+        doc.user_data[TEXT_KEY] = text
         return doc
 
     # spaCy serialisation hooks: the tokenizer has no state of its own.

@@ -105,6 +105,7 @@ from typing import Any, Callable, Iterable, Sequence
 from spacy.language import Language
 from spacy.tokens import Span
 
+from .kiwi_bridge import doc_text
 from .gazetteer import District, default_gazetteer
 from .lexicon import Tier, alternation, is_particle_run, tiers, word_list
 from .textnorm import nfc_view
@@ -421,7 +422,7 @@ class DistrictContext:
     def from_doc(cls, doc) -> DistrictContext:
         """DISTRICT ents of a tagged Doc plus the region words in its text."""
         mentions = [(e.start_char, e.end_char, e.text) for e in doc.ents if e.label_ == "DISTRICT"]
-        return cls(doc.text, mentions)
+        return cls(doc_text(doc), mentions)
 
     @classmethod
     def from_text(cls, text: str, spans: Iterable[tuple[int, int]] | None = None) -> DistrictContext:
@@ -892,7 +893,7 @@ def _normalize(doc, ent, ctx: Callable[[], DistrictContext], districts: Callable
     if label == "DISTRICT":
         return normalize_district(ent.text, ctx().at(ent.start_char, ent.end_char))
     if label == "OFFICIAL":
-        return normalize_official(doc.text, ent.start_char, ent.end_char, districts())
+        return normalize_official(doc_text(doc), ent.start_char, ent.end_char, districts())
     return {"reason": f"no normaliser for label {label!r}"}
 
 

@@ -6,6 +6,7 @@ and whose ``doc.ents`` carry the five labels of ANNOTATION.md.
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from typing import Iterable, Iterator
@@ -14,7 +15,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .kiwi_bridge import KiwiTokenizer
+from .kiwi_bridge import MORPHS_KEY, REGIONS_KEY, KiwiTokenizer, analysed_regions, doc_text
 from .rules import Candidate, MorphInfo, find_all, resolve
 from .textnorm import nfc_view
 
@@ -33,7 +34,7 @@ def ensure_boundaries(doc: Doc, offsets: Iterable[int]) -> Doc:
     Kiwi sometimes keeps an entity inside a longer token (우수구로 as one
     token); an entity must never be lost for that, so the token is split.
     """
-    length = len(doc.text)  # doc.text is rebuilt on every access
+    length = len(doc_text(doc))
     cuts = sorted({o for o in offsets if 0 < o < length})
     if not cuts:
         return doc
@@ -74,17 +75,21 @@ class RuleTagger:
         self.set_ents = set_ents
 
     def __call__(self, doc: Doc) -> Doc:
-        view = nfc_view(doc.text)
-        morphs = []
-        for token in doc:
-            for m in token._.morphs:
-                morphs.append(MorphInfo(m.form, m.tag, view.from_orig(m.start), view.from_orig(m.end)))
-        candidates = find_all(view.text, morphs)
-        mapped = [
-            Candidate(view.orig(c.start), view.orig(c.end), c.label, c.rule, c.priority)
-            for c in candidates
-        ]
-        mapped = [c for c in mapped if c.end > c.start]
+        text = doc_text(doc)
+        morphs_at = doc.user_data.get(MORPHS_KEY, {})
+        mapped: list[Candidate] = []
+        # Only what Kiwi analysed (the article body by default) is searched.
+        for r_start, r_end in analysed_regions(doc):
+            view = nfc_view(text[r_start:r_end])
+            morphs = [
+                MorphInfo(m.form, m.tag, view.from_orig(m.start - r_start), view.from_orig(m.end - r_start))
+                for start in sorted(morphs_at) if r_start <= start < r_end
+                for m in morphs_at[start]
+            ]
+            for c in find_all(view.text, morphs):
+                start, end = view.orig(c.start) + r_start, view.orig(c.end) + r_start
+                if end > start:
+                    mapped.append(Candidate(start, end, c.label, c.rule, c.priority))
         chosen = resolve(mapped)
         doc = ensure_boundaries(doc, [o for c in mapped for o in (c.start, c.end)])
         spans = []
@@ -123,8 +128,13 @@ class ModelTagger:
 
         if self.estimator is None or len(doc) == 0:
             return doc
-        tags = self.estimator.predict([doc_features(doc)])[0]
-        model_spans = bio_to_spans(doc, tags)
+        model_spans = []
+        for r_start, r_end in analysed_regions(doc):
+            region = doc.char_span(r_start, r_end, alignment_mode="expand")
+            if region is None or len(region) == 0:
+                continue
+            tags = self.estimator.predict([doc_features(doc, region.start, region.end)])[0]
+            model_spans.extend(bio_to_spans(region, tags))
         rule_spans = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
         merged = merge_spans(model_spans, rule_spans, self.merge)
         doc.ents = [doc.char_span(s, e, label=label) for s, e, label in merged]
@@ -159,9 +169,12 @@ class BodyFilter:
     def __call__(self, doc: Doc) -> Doc:
         from .body import default_detector
 
-        text = doc.text
-        detector = self.detector or default_detector()
-        body = [tuple(r) for r in detector.predict(text)] or ([(0, len(text))] if text else [])
+        text = doc_text(doc)
+        # In filter mode the tokenizer already found the body and analysed only it.
+        body = None if self.keep_boilerplate else doc.user_data.get(REGIONS_KEY)
+        if body is None:
+            body = body_ranges(text, self.detector)
+        body = [tuple(r) for r in body]
         doc._.body = body
         kept = []
         for ent in doc.ents:
@@ -174,6 +187,14 @@ class BodyFilter:
             for ent in doc.ents:  # Span objects are rebuilt: set the flag again
                 ent._.in_body = any(s < ent.end_char and ent.start_char < e for s, e in body)
         return doc
+
+
+def body_ranges(text: str, detector=None) -> list[tuple[int, int]]:
+    """The article body of ``text``; all of it when no article is found."""
+    from .body import default_detector
+
+    found = [tuple(r) for r in (detector or default_detector()).predict(text)]
+    return found or ([(0, len(text))] if text else [])
 
 
 @Language.factory("kgov_body", default_config={"keep_boilerplate": False})
@@ -195,6 +216,10 @@ def build_nlp(estimator=None, merge: str = "combined", normalize: bool = True,
     if body != "off":
         # Before normalisation: boilerplate districts must not sway the page's context.
         nlp.add_pipe("kgov_body", config={"keep_boilerplate": body == "mark"}).detector = body_detector
+    if body == "filter":
+        # Boilerplate entities are dropped anyway: Kiwi, the rules and the model
+        # only look at the body, which is a fraction of a scraped page.
+        nlp.tokenizer.regions = functools.partial(body_ranges, detector=body_detector)
     if normalize:
         from . import normalize as _normalize  # registers the kgov_normalize factory
 
@@ -252,8 +277,11 @@ class Tagger:
         return self.nlp(text)
 
     def pipe(self, texts: Iterable[str], batch_size: int = 32) -> Iterator[Doc]:
-        """Tag many texts; results come back in input order."""
-        return self.nlp.pipe((_check_text(t) for t in texts), batch_size=batch_size)
+        """Tag many texts; results come back in input order.
+
+        Kiwi analyses each batch in one call on its worker threads."""
+        docs = self.nlp.tokenizer.pipe((_check_text(t) for t in texts), batch_size=batch_size)
+        return self.nlp.pipe(docs, batch_size=batch_size)
 
     @staticmethod
     def entities(doc: Doc) -> list[dict]:
