@@ -17,17 +17,18 @@ import pytest
 from kgov_ner import evaluate as ev
 from kgov_ner.labels import LABELS
 
-#: Strict micro F1 (body mode = whole sentence) the tagger must keep on the suite.
-#: Set just below the level reached when the suite was written; raise it as the
-#: tagger improves.
-CONFORMANCE_FLOOR = 0.92
-#: Per-label strict F1 floors (same rule).
+#: Strict micro F1 (body mode = whole sentence) the RULE layer must keep on the
+#: suite. The shipped model is trained on the suite, so scoring it here would
+#: measure memory, not conformance; the rules never saw it. Set just below the
+#: level reached (0.974); raise it as the rules improve.
+CONFORMANCE_FLOOR = 0.96
+#: Per-label strict F1 floors (same rule; reached: 1.0 except PROGRAM 0.773).
 LABEL_FLOORS = {
-    "DISTRICT": 0.97,
-    "OFFICIAL": 0.95,
-    "PROGRAM": 0.42,
-    "MONEY": 0.97,
-    "AWARD": 0.92,
+    "DISTRICT": 0.98,
+    "OFFICIAL": 0.97,
+    "PROGRAM": 0.74,
+    "MONEY": 0.98,
+    "AWARD": 0.98,
 }
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -137,8 +138,10 @@ def _per_rule_errors(docs, preds):
 
 @pytest.fixture(scope="module")
 def tagger_scores(suite):
-    pytest.importorskip("kgov_ner.pipeline")
-    preds = ev._run_predictor(ev.default_predictor, [d.text for d in suite])
+    from kgov_ner.pipeline import Tagger
+
+    rules = Tagger(model=None)
+    preds = [[(e.start_char, e.end_char, e.label_) for e in doc.ents] for doc in rules.pipe([d.text for d in suite])]
     scores = ev.score_docs(suite, preds, ["body"])["body"]["strict"]
     return scores, _per_rule_errors(suite, preds)
 

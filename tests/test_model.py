@@ -136,7 +136,7 @@ def test_body_pieces_shift_spans():
 def test_notebook_runs_top_to_bottom_without_touching_the_shipped_model(tmp_path):
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
-    shipped = (ROOT / "models" / "default" / "model.joblib").read_bytes()
+    shipped = (ROOT / "models" / "default" / "model.crfsuite").read_bytes()
     nb = nbformat.read(ROOT / "notebooks" / "train.ipynb", as_version=4)
     os.environ["KGOV_NER_MODEL_OUT"] = str(tmp_path / "model")
     try:
@@ -145,4 +145,4 @@ def test_notebook_runs_top_to_bottom_without_touching_the_shipped_model(tmp_path
     finally:
         del os.environ["KGOV_NER_MODEL_OUT"]
     assert (tmp_path / "model" / "meta.json").is_file()
-    assert (ROOT / "models" / "default" / "model.joblib").read_bytes() == shipped
+    assert (ROOT / "models" / "default" / "model.crfsuite").read_bytes() == shipped

@@ -41,10 +41,6 @@ from pathlib import Path
 from typing import Sequence
 
 import numpy as np
-from sklearn.base import BaseEstimator
-from sklearn.feature_extraction import DictVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.utils.validation import check_is_fitted
 
 __all__ = [
     "BodyDetector",
@@ -565,66 +561,38 @@ def _decode(page: PageView, scores: np.ndarray) -> list[Range]:
     return [(start, end)] if end > start else []
 
 
-class BodyDetector(BaseEstimator):
-    """Line classifier plus contiguous decoding; ``predict`` gives char ranges.
+class LineScorer:
+    """Inference half of the body detector: linear line scores plus decoding.
 
-    Parameters
-    ----------
-    C : inverse regularisation strength of the logistic regression.
-    class_weight : passed to ``LogisticRegression``.
-    window : how many non-blank neighbours on each side feed a line's features.
-    bias : added to every line's log-odds before decoding; positive values
-        trade precision for recall (a lost body line can lose an entity, an
-        extra boilerplate line only costs precision).
-    max_iter : solver iterations.
+    Plain Python and NumPy, no scikit-learn import: the weights are the
+    fitted logistic regression's (see :class:`kgov_ner.body_fit.BodyDetector`).
     """
 
-    def __init__(self, C=1.0, class_weight=None, window=2, bias=0.0, max_iter=2000):
-        self.C = C
-        self.class_weight = class_weight
-        self.window = window
-        self.bias = bias
-        self.max_iter = max_iter
+    def __init__(self, features, coef, intercept: float, bias: float = 0.0, window: int = 2):
+        self.weights = dict(zip(features, (float(c) for c in coef)))
+        self.intercept = float(intercept)
+        self.bias = float(bias)
+        self.window = int(window)
 
-    # -- training ---------------------------------------------------------
-    def _featurise(self, page: PageView) -> list[dict[str, float]]:
-        return [line_features(page, i, self.window) for i in page.content]
+    @classmethod
+    def from_dict(cls, data: dict) -> "LineScorer":
+        if data.get("format") != MODEL_FORMAT or data.get("version") != MODEL_VERSION:
+            raise ValueError(f"not a {MODEL_FORMAT} v{MODEL_VERSION} model")
+        params = data.get("params", {})
+        return cls(data["features"], data["coef"], data["intercept"], params.get("bias", 0.0),
+                   params.get("window", 2))
 
-    def fit(self, texts: Sequence[str], bodies: Sequence[Sequence[Sequence[int]]]) -> "BodyDetector":
-        if len(texts) != len(bodies):
-            raise ValueError("texts and bodies differ in length")
-        rows: list[dict[str, float]] = []
-        y: list[int] = []
-        for text, body in zip(texts, bodies):
-            page = analyse_page(text)
-            rows.extend(self._featurise(page))
-            y.extend(line_labels(page, body))
-        if len(set(y)) < 2:
-            raise ValueError("training pages need both body and boilerplate lines")
-        self.vectorizer_ = DictVectorizer(sparse=False)
-        X = self.vectorizer_.fit_transform(rows)
-        self.classifier_ = LogisticRegression(
-            C=self.C, class_weight=self.class_weight, max_iter=self.max_iter
-        )
-        self.classifier_.fit(X, np.asarray(y))
-        self.n_training_pages_ = len(texts)
-        return self
-
-    # -- inference --------------------------------------------------------
     def line_scores(self, text: str) -> tuple[PageView, np.ndarray]:
         """Per non-blank line log-odds of being body (before the bias)."""
-        check_is_fitted(self, ["vectorizer_", "classifier_"])
         page = analyse_page(text)
         if not page.content:
             return page, np.zeros(0)
-        # Same numbers as vectorizer_ + decision_function, without building a
-        # dense matrix: DictVectorizer.transform dominated the cost on long pages.
-        weights = dict(zip(self.vectorizer_.feature_names_, self.classifier_.coef_[0]))
-        bias = float(self.classifier_.intercept_[0])
+        weights, intercept = self.weights, self.intercept
         scores = np.fromiter(
             (
-                bias + sum(weights.get(name, 0.0) * value for name, value in row.items())
-                for row in self._featurise(page)
+                intercept + sum(weights.get(name, 0.0) * value for name, value in
+                                line_features(page, i, self.window).items())
+                for i in page.content
             ),
             dtype=float,
             count=len(page.content),
@@ -634,95 +602,21 @@ class BodyDetector(BaseEstimator):
     def predict(self, text: str) -> list[Range]:
         if not isinstance(text, str):
             raise TypeError("predict takes one page as str")
-        check_is_fitted(self, ["vectorizer_", "classifier_"])
         if not text.strip():
             return []
         page, scores = self.line_scores(text)
         return _decode(page, scores + self.bias)
-
-    def score(self, texts, bodies) -> float:
-        """Pooled character F1 of the predicted bodies (sklearn's ``score`` slot)."""
-        tp = pred = gold = 0
-        for text, body in zip(texts, bodies):
-            p = self.predict(text)
-            tp += _overlap_chars(p, body)
-            pred += sum(e - s for s, e in p)
-            gold += sum(e - s for s, e in body)
-        if tp == 0:
-            return 0.0
-        prec, rec = tp / pred, tp / gold
-        return 2 * prec * rec / (prec + rec)
-
-    # -- persistence ------------------------------------------------------
-    def to_dict(self) -> dict:
-        names = list(self.vectorizer_.get_feature_names_out())
-        return {
-            "format": MODEL_FORMAT,
-            "version": MODEL_VERSION,
-            "params": self.get_params(),
-            "features": names,
-            "coef": [round(float(c), 6) for c in self.classifier_.coef_[0]],
-            "intercept": round(float(self.classifier_.intercept_[0]), 6),
-            "n_training_pages": getattr(self, "n_training_pages_", None),
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict) -> "BodyDetector":
-        if data.get("format") != MODEL_FORMAT or data.get("version") != MODEL_VERSION:
-            raise ValueError(f"not a {MODEL_FORMAT} v{MODEL_VERSION} model")
-        det = cls(**data["params"])
-        names = list(data["features"])
-        vec = DictVectorizer(sparse=False)
-        vec.feature_names_ = names
-        vec.vocabulary_ = {n: k for k, n in enumerate(names)}
-        clf = LogisticRegression(C=det.C, class_weight=det.class_weight, max_iter=det.max_iter)
-        clf.coef_ = np.asarray([data["coef"]], dtype=float)
-        clf.intercept_ = np.asarray([data["intercept"]], dtype=float)
-        clf.classes_ = np.asarray([0, 1])
-        clf.n_features_in_ = len(names)
-        det.vectorizer_ = vec
-        det.classifier_ = clf
-        det.n_training_pages_ = data.get("n_training_pages")
-        return det
-
-    def save(self, path, meta: dict | None = None) -> Path:
-        """Write the model as JSON.
-
-        ``path`` ending in ``.json`` is the model file itself; anything else
-        is a directory that receives ``body_model.json`` and ``meta.json``.
-        """
-        path = Path(path)
-        if path.suffix == ".json":
-            model_path = path
-            path.parent.mkdir(parents=True, exist_ok=True)
-        else:
-            path.mkdir(parents=True, exist_ok=True)
-            model_path = path / MODEL_RESOURCE
-            (path / "meta.json").write_text(
-                json.dumps(meta or {}, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-            )
-        model_path.write_text(
-            json.dumps(self.to_dict(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
-        )
-        return model_path
-
-    @classmethod
-    def load(cls, path) -> "BodyDetector":
-        path = Path(path)
-        if path.is_dir():
-            path = path / MODEL_RESOURCE
-        return cls.from_dict(json.loads(path.read_text(encoding="utf-8")))
 
 
 def _overlap_chars(a: Sequence[Sequence[int]], b: Sequence[Sequence[int]]) -> int:
     return sum(max(0, min(e1, e2) - max(s1, s2)) for s1, e1 in a for s2, e2 in b)
 
 
-_DEFAULT: BodyDetector | None = None
+_DEFAULT: LineScorer | None = None
 _DEFAULT_LOCK = threading.Lock()
 
 
-def default_detector() -> BodyDetector:
+def default_detector() -> LineScorer:
     """The shipped model, loaded once per process."""
     global _DEFAULT
     if _DEFAULT is None:
@@ -731,10 +625,19 @@ def default_detector() -> BodyDetector:
                 raw = resources.files("kgov_ner").joinpath("data", MODEL_RESOURCE).read_text(
                     encoding="utf-8"
                 )
-                _DEFAULT = BodyDetector.from_dict(json.loads(raw))
+                _DEFAULT = LineScorer.from_dict(json.loads(raw))
     return _DEFAULT
 
 
 def detect_body(text: str) -> list[Range]:
     """Character ranges of the article body in a raw page (may be empty)."""
     return default_detector().predict(text)
+
+
+def __getattr__(name: str):
+    # The estimator lives in body_fit so that tagging never imports scikit-learn.
+    if name == "BodyDetector":
+        from .body_fit import BodyDetector
+
+        return BodyDetector
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -329,6 +329,9 @@ def _tagged(
 
 
 def run_tag(args: argparse.Namespace) -> int:
+    from .kiwi_loader import preload_kiwi
+
+    preload_kiwi()  # overlaps Kiwi's ~2 s start with importing spaCy and loading the model
     failures: list[str] = []
     try:
         with _Output(args.output) as out:
@@ -419,6 +422,15 @@ decoded (the others are still tagged) or on a usage error.
 """
 
 
+def _run_train(args: argparse.Namespace) -> int:
+    # Imported here: training pulls in scikit-learn, which tagging never needs.
+    from . import train
+
+    args.gold = args.gold or str(train.SEED_GOLD)
+    args.out = args.out or str(train.DEFAULT_MODEL_DIR)
+    return train.run(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG,
@@ -461,14 +473,25 @@ def build_parser() -> argparse.ArgumentParser:
     tag.set_defaults(func=run_tag)
 
     _add_eval(subparsers)
-    from . import train
-
     train_parser = subparsers.add_parser(
         "train", help="retrain the model and save it with its provenance",
         description="Retrain the sequence model (the notebook calls the same function).",
     )
-    train.add_arguments(train_parser)
-    train_parser.set_defaults(func=train.run)
+    train_parser.add_argument("--gold", help="gold JSONL to train on (default: seeds/gold.jsonl)")
+    train_parser.add_argument("--out", help="model directory (default: models/default)")
+    train_parser.add_argument("--no-cv", action="store_true",
+                              help="skip the leave-one-document-out ablation stored in meta.json")
+    train_parser.set_defaults(func=_run_train)
+
+    from . import records
+
+    records_parser = subparsers.add_parser(
+        "records", help="extract award records (district, tier, program, amount) as CSV or JSON lines",
+        description="One row per district and award the text states.", epilog=records.EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    records.add_arguments(records_parser)
+    records_parser.set_defaults(func=records.run)
     return parser
 
 

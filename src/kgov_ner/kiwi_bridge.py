@@ -18,24 +18,7 @@ from typing import Callable, Iterable, Iterator, NamedTuple
 from spacy.tokens import Doc, Token
 from spacy.vocab import Vocab
 
-_KIWI_LOCK = threading.Lock()
-
-
-@functools.lru_cache(maxsize=None)
-def _kiwi(num_workers: int | None):
-    from kiwipiepy import Kiwi
-
-    return Kiwi() if num_workers is None else Kiwi(num_workers=num_workers)
-
-
-def get_kiwi(num_workers: int | None = None):
-    """Return the process-wide Kiwi analyser, created on first use.
-
-    Creating a Kiwi takes about a second and 500 MB, so every caller shares
-    one instance per ``num_workers`` setting.
-    """
-    with _KIWI_LOCK:
-        return _kiwi(num_workers)
+from .kiwi_loader import get_kiwi, preload_kiwi  # noqa: F401 - re-exported
 
 
 class Morph(NamedTuple):

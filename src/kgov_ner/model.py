@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import json
 import platform
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from sklearn.base import BaseEstimator
-from sklearn.exceptions import NotFittedError
 from spacy.tokens import Doc
 
 from .features import FEATURE_VERSION
@@ -33,52 +32,26 @@ class ModelVersionError(RuntimeError):
     """A saved model was built for another feature version."""
 
 
-class SequenceTagger(BaseEstimator):
-    """BIO sequence labeller over token feature dicts (sklearn-crfsuite CRF).
+class CRFModel:
+    """A trained CRF for tagging: pycrfsuite only, no scikit-learn import.
 
-    >>> X = [[{"w": "강북구"}, {"w": "가"}]]; y = [["B-DISTRICT", "O"]]
-    >>> SequenceTagger(max_iterations=20).fit(X, y).predict(X)
-    [['B-DISTRICT', 'O']]
+    ``predict`` takes and returns what :class:`SequenceTagger.predict` does.
     """
 
-    def __init__(self, c1: float = 0.05, c2: float = 0.05, max_iterations: int = 150,
-                 all_possible_transitions: bool = True):
-        self.c1 = c1
-        self.c2 = c2
-        self.max_iterations = max_iterations
-        self.all_possible_transitions = all_possible_transitions
+    def __init__(self, path: str | Path):
+        import pycrfsuite
 
-    def fit(self, X: Sequence[Sequence[dict]], y: Sequence[Sequence[str]]) -> "SequenceTagger":
-        import sklearn_crfsuite
-
-        if len(X) != len(y):
-            raise ValueError(f"X has {len(X)} sequences but y has {len(y)}")
-        for i, (xs, ys) in enumerate(zip(X, y)):
-            if len(xs) != len(ys):
-                raise ValueError(f"sequence {i}: {len(xs)} feature dicts but {len(ys)} labels")
-            bad = {t for t in ys if t != "O" and (t[:2] not in ("B-", "I-") or t[2:] not in LABELS)}
-            if bad:
-                raise ValueError(f"sequence {i}: unknown tags {sorted(bad)}; allowed: O, B-/I- + {LABELS}")
-        crf = sklearn_crfsuite.CRF(
-            algorithm="lbfgs", c1=self.c1, c2=self.c2, max_iterations=self.max_iterations,
-            all_possible_transitions=self.all_possible_transitions,
-        )
-        crf.fit(X, y)
-        self.crf_ = crf
-        self.classes_ = sorted(crf.classes_)
-        return self
-
-    def _check_fitted(self) -> None:
-        if not hasattr(self, "crf_"):
-            raise NotFittedError("SequenceTagger is not fitted yet: call fit() or load a trained model")
+        self.path = str(path)
+        self._tagger = pycrfsuite.Tagger()
+        self._tagger.open(self.path)
+        self._lock = threading.Lock()  # a pycrfsuite Tagger holds one sequence at a time
 
     def predict(self, X: Sequence[Sequence[dict]]) -> list[list[str]]:
-        self._check_fitted()
-        return [list(seq) for seq in self.crf_.predict(X)]
+        with self._lock:
+            return [list(self._tagger.tag(xseq)) for xseq in X]
 
-    def predict_marginals(self, X: Sequence[Sequence[dict]]) -> list[list[dict[str, float]]]:
-        self._check_fitted()
-        return self.crf_.predict_marginals(X)
+    def labels(self) -> list[str]:
+        return list(self._tagger.labels())
 
 
 # ------------------------------------------------------------ BIO <-> spans
@@ -149,7 +122,7 @@ def merge_spans(model_spans: Iterable[Span3], rule_spans: Iterable[Span3], polic
 
 @dataclass
 class ModelBundle:
-    estimator: SequenceTagger
+    estimator: "CRFModel"
     meta: dict
 
 
@@ -169,19 +142,24 @@ def versions() -> dict:
     }
 
 
-def save_model(estimator: SequenceTagger, path: str | Path, meta: dict) -> None:
-    import joblib
+MODEL_FILE = "model.crfsuite"
+DEFAULT_MODEL_DIR = Path(__file__).resolve().parents[2] / "models" / "default"
 
+
+def save_model(estimator, path: str | Path, meta: dict) -> None:
+    """Write the fitted estimator's CRF model file and ``meta.json`` to ``path``."""
     path = Path(path)
     path.mkdir(parents=True, exist_ok=True)
-    full = {**meta, "versions": versions(), "labels": list(LABELS), "feature_version": FEATURE_VERSION}
-    joblib.dump(estimator, path / "model.joblib", compress=3)
+    full = {**meta, "versions": versions(), "labels": list(LABELS), "feature_version": FEATURE_VERSION,
+            "model_file": MODEL_FILE}
+    tmp = path / (MODEL_FILE + ".tmp")
+    tmp.write_bytes(estimator.model_bytes())
+    tmp.replace(path / MODEL_FILE)
     (path / "meta.json").write_text(json.dumps(full, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
 def load_model(path: str | Path) -> ModelBundle:
-    import joblib
-
+    """The model in ``path`` for tagging; refuses one built for another feature version."""
     path = Path(path)
     meta_path = path / "meta.json"
     if not meta_path.is_file():
@@ -192,4 +170,13 @@ def load_model(path: str | Path) -> ModelBundle:
             f"model at {path} was built for feature version {meta.get('feature_version')}, "
             f"this kgov_ner extracts version {FEATURE_VERSION}: retrain it with `python -m kgov_ner train`"
         )
-    return ModelBundle(joblib.load(path / "model.joblib"), meta)
+    return ModelBundle(CRFModel(path / meta.get("model_file", MODEL_FILE)), meta)
+
+
+def __getattr__(name: str):
+    # The estimator lives in model_fit so that tagging never imports scikit-learn.
+    if name == "SequenceTagger":
+        from .model_fit import SequenceTagger
+
+        return SequenceTagger
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -203,11 +203,12 @@ def _make_body_filter(nlp: Language, name: str, keep_boilerplate: bool) -> BodyF
 
 
 def build_nlp(estimator=None, merge: str = "combined", normalize: bool = True,
-              body: str = "filter", body_detector=None) -> Language:
+              body: str = "filter", body_detector=None, kiwi_workers: int | None = None) -> Language:
     """A blank Korean spaCy pipeline: Kiwi tokenizer, rule layer, and the model if given."""
     nlp = spacy.blank(
         "ko", config={"nlp": {"tokenizer": {"@tokenizers": "kgov_ner.KiwiTokenizer.v1"}}}
     )
+    nlp.tokenizer.num_workers = kiwi_workers
     nlp.add_pipe("kgov_rules")
     if estimator is not None and merge != "rules":
         nlp.add_pipe("kgov_model", config={"merge": merge}).estimator = estimator
@@ -232,8 +233,7 @@ BODY_MODES = ("filter", "mark", "off")
 
 def _resolve_model(model):
     """``"default"`` → the shipped model (rules only if none is shipped); a path; an estimator; None."""
-    from .model import load_model
-    from .train import DEFAULT_MODEL_DIR
+    from .model import DEFAULT_MODEL_DIR, load_model
 
     if model is None:
         return None
@@ -255,22 +255,27 @@ class Tagger:
     """
 
     def __init__(self, model="default", merge: str = "combined", body: str = "filter",
-                 body_detector=None) -> None:
+                 body_detector=None, kiwi_workers: int | None = None) -> None:
         """``model``: ``"default"`` (the shipped ``models/default``), a model directory,
         a fitted ``SequenceTagger``, or ``None`` for the rules alone. ``merge``:
         ``combined`` (model first, rules fill gaps), ``rules-first``, ``model`` or
         ``rules``. ``body``: ``filter`` (default: only entities in the detected
         article body), ``mark`` (keep boilerplate entities, ``ent._.in_body`` False)
         or ``off`` (no body detection); ``body_detector``: a fitted ``BodyDetector``
-        instead of the shipped one."""
+        instead of the shipped one; ``kiwi_workers``: Kiwi's thread count (default:
+        Kiwi's own)."""
         from .model import MERGE_POLICIES
 
         if merge not in MERGE_POLICIES:
             raise ValueError(f"unknown merge policy {merge!r}; allowed: {', '.join(MERGE_POLICIES)}")
+        from .kiwi_loader import preload_kiwi
+
+        preload_kiwi(kiwi_workers)  # Kiwi loads on a thread while the rest is built
         self.merge = merge
         self.estimator = _resolve_model(model)
         self.body = body
-        self.nlp = build_nlp(self.estimator, merge, body=body, body_detector=body_detector)
+        self.nlp = build_nlp(self.estimator, merge, body=body, body_detector=body_detector,
+                             kiwi_workers=kiwi_workers)
 
     def __call__(self, text: str) -> Doc:
         _check_text(text)

@@ -21,12 +21,12 @@ from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
 from .features import doc_features
-from .model import SequenceTagger, save_model, spans_to_bio
+from .model import DEFAULT_MODEL_DIR, save_model, spans_to_bio
+from .model_fit import SequenceTagger
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED_GOLD = ROOT / "seeds" / "gold.jsonl"
 CONFORMANCE = ROOT / "tests" / "data" / "conformance.jsonl"
-DEFAULT_MODEL_DIR = ROOT / "models" / "default"
 SYNTH_SIZE = 400
 
 
@@ -229,13 +229,6 @@ def ablation_table(results: Mapping[str, dict], mode: str = "body") -> str:
         strict = scores[mode]["strict"]
         lines.append("| " + " | ".join([policy, *(f"{strict[c]['f']:.3f}" for c in cols)]) + " |")
     return "\n".join(lines)
-
-
-def add_arguments(parser) -> None:
-    parser.add_argument("--gold", default=str(SEED_GOLD), help="gold JSONL to train on (default: the seeds)")
-    parser.add_argument("--out", default=str(DEFAULT_MODEL_DIR), help="model directory (default: models/default)")
-    parser.add_argument("--no-cv", action="store_true",
-                        help="skip the leave-one-document-out ablation stored in meta.json")
 
 
 def run(args) -> int:

@@ -1,0 +1,106 @@
+"""Tagging many documents: one pure batch function, and a local parallel engine.
+
+:func:`tag_batch` is what every engine calls (the local process pool here,
+Dask workers in :mod:`kgov_ner.dask`): records in, one result per record
+out, in order, and a document that fails becomes ``{"id", "error"}`` while
+the batch goes on.
+
+Each worker process builds its own Tagger (and so its own Kiwi) once, in
+the pool's initializer: a Kiwi is ~500 MB and a second to build, and it is
+never shipped pickled.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
+
+_WORKER_TAGGER = None
+
+
+def kiwi_threads_for(jobs: int, cores: int | None = None) -> int:
+    """Kiwi threads per process so that threads × processes ≤ cores."""
+    cores = cores or os.cpu_count() or 1
+    return max(1, cores // max(1, jobs))
+
+
+def entity_records(doc) -> list[dict]:
+    """Entities of a tagged Doc as plain dicts (offsets, label, text, norm, in_body)."""
+    from .pipeline import entity_dict
+
+    return [entity_dict(ent) for ent in doc.ents]
+
+
+def tag_batch(records: Sequence[Mapping[str, Any]], tagger=None, text_key: str = "text",
+              id_key: str = "id") -> list[dict]:
+    """Tag a batch of ``{"id", "text"}`` records; results in input order.
+
+    Each result is ``{"id": ..., "entities": [...]}``, or ``{"id": ..., "error": "..."}``
+    for a record that is not a mapping with a ``str`` text or whose tagging
+    failed; the other records are still tagged.
+
+    >>> tag_batch([{"id": 1, "text": "송파구가 선정됐다."}, {"id": 2, "text": None}])[1]
+    {'id': 2, 'error': 'TypeError: kgov_ner expects str, got NoneType'}
+    """
+    from .pipeline import default_tagger
+
+    tagger = tagger or default_tagger()
+    results: list[dict | None] = [None] * len(records)
+    good: list[tuple[int, str]] = []
+    for i, record in enumerate(records):
+        rid = record.get(id_key) if isinstance(record, Mapping) else None
+        text = record.get(text_key) if isinstance(record, Mapping) else None
+        if not isinstance(text, str):
+            results[i] = {"id": rid, "error": f"TypeError: kgov_ner expects str, got {type(text).__name__}"}
+        else:
+            good.append((i, text))
+    try:
+        docs = list(tagger.pipe([t for _, t in good]))
+    except Exception:  # one bad document must not sink the batch: redo them one by one
+        docs = []
+        for _, text in good:
+            try:
+                docs.append(tagger(text))
+            except Exception as exc:  # noqa: BLE001 - captured per document, by design
+                docs.append(exc)
+    for (i, _), doc in zip(good, docs):
+        rid = records[i].get(id_key)
+        if isinstance(doc, Exception):
+            results[i] = {"id": rid, "error": f"{type(doc).__name__}: {doc}"}
+        else:
+            results[i] = {"id": rid, "entities": entity_records(doc)}
+    return results  # type: ignore[return-value]
+
+
+def _init_worker(tagger_kwargs: dict) -> None:
+    global _WORKER_TAGGER
+    from .pipeline import Tagger
+
+    _WORKER_TAGGER = Tagger(**tagger_kwargs)
+
+
+def _run_in_worker(job: tuple[Callable, Any]):
+    func, arg = job
+    return func(_WORKER_TAGGER, arg)
+
+
+def parallel_map(func: Callable[[Any, Any], Any], items: Iterable[Any], jobs: int = 1,
+                 tagger_kwargs: Mapping[str, Any] | None = None, chunksize: int = 1) -> Iterator[Any]:
+    """``func(tagger, item)`` for every item, in input order, streamed as results arrive.
+
+    ``jobs`` > 1 runs that many worker processes, each with one Tagger whose
+    Kiwi uses ``cores // jobs`` threads; ``func`` must be a module-level
+    function (it is pickled to the workers).
+    """
+    tagger_kwargs = dict(tagger_kwargs or {})
+    if jobs <= 1:
+        from .pipeline import Tagger
+
+        tagger = Tagger(**tagger_kwargs)
+        for item in items:
+            yield func(tagger, item)
+        return
+    tagger_kwargs.setdefault("kiwi_workers", kiwi_threads_for(jobs))
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(tagger_kwargs,)) as pool:
+        yield from pool.map(_run_in_worker, ((func, item) for item in items), chunksize=chunksize)
