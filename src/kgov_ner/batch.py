@@ -12,6 +12,7 @@ never shipped pickled.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
@@ -102,5 +103,9 @@ def parallel_map(func: Callable[[Any, Any], Any], items: Iterable[Any], jobs: in
             yield func(tagger, item)
         return
     tagger_kwargs.setdefault("kiwi_workers", kiwi_threads_for(jobs))
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(tagger_kwargs,)) as pool:
+    # spawn, not fork: the parent may run Kiwi's threads, and a forked copy of a
+    # threaded process can deadlock; each worker builds its own Kiwi anyway.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker,
+                             initargs=(tagger_kwargs,)) as pool:
         yield from pool.map(_run_in_worker, ((func, item) for item in items), chunksize=chunksize)

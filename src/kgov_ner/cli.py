@@ -13,15 +13,17 @@ from __future__ import annotations
 import argparse
 import errno
 import importlib
+import itertools
 import json
 import os
 import sys
 import tempfile
 import unicodedata
+from collections import deque
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Callable, Iterable, Iterator, Protocol
 
-from .io import PROG, Decoded, InputError, display_name, read_input, read_text
+from .io import PROG, Decoded, InputError, display_name, expand_inputs, read_input, read_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc, Span
@@ -293,6 +295,10 @@ def _decoded_inputs(paths: Iterable[str], failures: list[str], html: bool | None
                     emit_text: str | None = None) -> Iterator[tuple[str, Decoded]]:
     """Decode each path; report a failure as one stderr line and go on."""
     for path in paths:
+        if isinstance(path, InputError):  # a directory or pattern that matched nothing
+            _error(str(path))
+            failures.append(str(path))
+            continue
         name = display_name(path)
         try:
             decoded = read_input(path, html=html)
@@ -316,26 +322,118 @@ def _decoded_inputs(paths: Iterable[str], failures: list[str], html: bool | None
 
 def _tagged(
     paths: Iterable[str], failures: list[str], load: Callable[[], Any], html: bool | None = None,
-    emit_text: str | None = None,
+    emit_text: str | None = None, batch_size: int = 16,
 ) -> Iterator[tuple[str, "Doc"]]:
-    tagger = None
-    for name, decoded in _decoded_inputs(paths, failures, html=html, emit_text=emit_text):
-        if tagger is None:  # only pay for loading Kiwi when there is text
-            tagger = load()
-        doc = tagger(decoded.text)
-        if doc.text != decoded.text:
+    decoded = _decoded_inputs(paths, failures, html=html, emit_text=emit_text)
+    first = next(decoded, None)
+    if first is None:
+        return
+    tagger = load()  # only pay for loading Kiwi once some input decoded
+    pending: deque[tuple[str, str]] = deque()
+
+    def texts() -> Iterator[str]:
+        for name, dec in itertools.chain([first], decoded):
+            pending.append((name, dec.text))
+            yield dec.text
+
+    # pipe: Kiwi analyses a batch of files in one call on its threads.
+    for doc in tagger.pipe(texts(), batch_size=batch_size):
+        name, text = pending.popleft()
+        if doc.text != text:
             raise RuntimeError(f"{name}: the tagger changed the text; offsets would be wrong")
         yield name, doc
+
+
+def _progress(items: Iterable, args: argparse.Namespace, unit: str = "file", total: int | None = None):
+    """A progress bar on stderr for multi-file runs; none when stderr is no terminal or --quiet."""
+    total = len(items) if total is None else total  # type: ignore[arg-type]
+    if args.quiet or total < 2 or not sys.stderr.isatty():
+        return items
+    try:
+        from tqdm import tqdm
+    except ImportError:  # tqdm comes with spaCy; be quiet rather than fail without it
+        return items
+    return tqdm(items, total=total, unit=unit, file=sys.stderr, dynamic_ncols=True)
+
+
+def _tag_one_file(tagger, job: tuple) -> dict:
+    """Worker side of ``tag --jobs``: decode, tag and format one file; never raises."""
+    path, fmt, html, emit_text = job
+    messages: list[str] = []
+    failures: list[str] = []
+    stderr = sys.stderr
+    try:
+        sys.stderr = _Collect(messages)
+        items = list(_decoded_inputs([path], failures, html=html, emit_text=emit_text))
+    finally:
+        sys.stderr = stderr
+    out: dict = {"messages": messages, "failed": bool(failures), "text": "", "records": []}
+    for name, decoded in items:
+        doc = tagger(decoded.text)
+        if fmt == "table":
+            out["records"] = doc_records(name, doc)
+        else:
+            buffer = _Collect([])
+            (write_jsonl if fmt == "jsonl" else write_conll)(buffer, name, doc)
+            out["text"] = "".join(buffer.parts)
+    return out
+
+
+class _Collect:
+    """A write-only text sink that keeps what is written (worker output, captured stderr)."""
+
+    def __init__(self, parts: list[str]):
+        self.parts = parts
+
+    def write(self, text: str) -> int:
+        self.parts.append(text)
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
+def _run_tag_parallel(args: argparse.Namespace, paths: list, out) -> list[str]:
+    from .batch import parallel_map
+
+    failures: list[str] = []
+    jobs = [(p, args.format, True if args.html else None, args.emit_text) for p in paths]
+    kwargs = {"body": "mark" if args.all else "filter"}
+    results = parallel_map(_tag_one_file, jobs, jobs=args.jobs, tagger_kwargs=kwargs)
+    table: list[dict] = []
+    for result in _progress(results, args, total=len(paths)):
+        for message in result["messages"]:
+            sys.stderr.write(message)
+        if result["failed"]:
+            failures.append(result["messages"][-1] if result["messages"] else "?")
+        if args.format == "table":
+            table.extend(result["records"])
+        elif result["text"]:
+            out.write(result["text"])
+    if args.format == "table":
+        out.write(render_table(table))
+    return failures
 
 
 def run_tag(args: argparse.Namespace) -> int:
     from .kiwi_loader import preload_kiwi
 
-    preload_kiwi()  # overlaps Kiwi's ~2 s start with importing spaCy and loading the model
+    if args.jobs < 1:
+        _error(f"{PROG}: --jobs must be at least 1, got {args.jobs}")
+        return EXIT_INPUT_ERROR
+    if args.jobs > 1 and args.format == "html":
+        _error(f"{PROG}: --format html renders one page from all files: use --jobs 1")
+        return EXIT_INPUT_ERROR
+    paths = list(expand_inputs(args.files, recursive=args.recursive))
+    if args.jobs == 1:
+        preload_kiwi()  # overlaps Kiwi's ~2 s start with importing spaCy and loading the model
     failures: list[str] = []
     try:
         with _Output(args.output) as out:
-            docs = _tagged(args.files, failures, lambda: _load_tagger(args.all),
+            if args.jobs > 1:
+                failures = _run_tag_parallel(args, paths, out)
+                return EXIT_INPUT_ERROR if failures else EXIT_OK
+            docs = _tagged(_progress(paths, args), failures, lambda: _load_tagger(args.all),
                            html=True if args.html else None, emit_text=args.emit_text)
             if args.format == "jsonl":
                 for name, doc in docs:
@@ -464,6 +562,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="write to PATH (atomically: all or nothing) instead of standard output",
     )
+    tag.add_argument("-r", "--recursive", action="store_true",
+                     help="read .txt/.html files in subdirectories of directory arguments too")
+    tag.add_argument("-j", "--jobs", type=int, default=1, metavar="N",
+                     help="tag with N worker processes, each with its own Kiwi (default: 1)")
+    tag.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     tag.add_argument("--all", action="store_true",
                      help="keep entities outside the detected article body, marked \"in_body\": false")
     tag.add_argument("--html", action="store_true",

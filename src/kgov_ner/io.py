@@ -34,6 +34,7 @@ from __future__ import annotations
 import os
 import sys
 import unicodedata
+from typing import Iterable, Iterator
 from dataclasses import dataclass
 
 __all__ = ["Decoded", "InputError", "STDIN", "decode_bytes", "read_text", "display_name"]
@@ -298,3 +299,40 @@ def read_input(path: str | os.PathLike[str], html: bool | None = None) -> Decode
         text = html_to_text(decoded.text, display_name(path))
         return Decoded(text, f"{decoded.encoding}, html→text")
     return decoded
+
+
+TEXT_SUFFIXES = (".txt",) + HTML_SUFFIXES
+_GLOB_CHARS = set("*?[")
+
+
+def expand_inputs(paths: Iterable[str], recursive: bool = False) -> Iterator[str | InputError]:
+    """Input paths in order: files as given, a directory's ``.txt``/``.html`` files
+    (sorted; all levels with ``recursive``), and glob patterns expanded.
+
+    ``-`` (stdin) passes through; a path that does not exist is passed on so
+    reading it gives the usual one-line error; a directory or pattern with no
+    matching file yields an :class:`InputError` instead of a path.
+    """
+    import glob
+
+    for path in paths:
+        text = str(path)
+        if text == "-" or os.path.isfile(text):
+            yield text
+        elif os.path.isdir(text):
+            pattern = "**/*" if recursive else "*"
+            found = sorted(
+                p for p in glob.glob(os.path.join(glob.escape(text), pattern), recursive=recursive)
+                if p.lower().endswith(TEXT_SUFFIXES) and os.path.isfile(p)
+            )
+            if not found:
+                hint = "" if recursive else " (use --recursive for subdirectories)"
+                yield InputError(f"{PROG}: {display_name(text)}: no .txt or .html files in this directory{hint}")
+            yield from found
+        elif _GLOB_CHARS & set(text):
+            found = sorted(p for p in glob.glob(text, recursive=True) if os.path.isfile(p))
+            if not found:
+                yield InputError(f"{PROG}: {text}: no file matches this pattern")
+            yield from found
+        else:
+            yield text
