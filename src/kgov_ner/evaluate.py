@@ -98,6 +98,7 @@ __all__ = [
     "make_predictor",
     "predict_cv",
     "evaluate",
+    "evaluate_records",
     "add_arguments",
     "run",
 ]
@@ -720,6 +721,35 @@ def format_confusion(conf: Mapping[str, Any], mode: str) -> str:
     return "\n".join(lines)
 
 
+def evaluate_records(docs: Sequence[GoldDoc], gold_csv: str | os.PathLike[str]) -> dict:
+    """Score the award records of *docs* against the gold table *gold_csv*.
+
+    The documents are tagged by the shipped :class:`kgov_ner.pipeline.Tagger`
+    (records need the pipeline's sentences and normalised values, so a
+    replacement predictor and ``--cv`` do not apply) and turned into rows by
+    :func:`kgov_ner.records.extract_records` with ``file`` = the document id.
+    A predicted row matches a gold row when file, district_name and tier
+    agree (files compare by base name without ``.txt``); see
+    :func:`kgov_ner.records.score_records` for P/R/F1 and the per-field
+    accuracy on matched rows (program, year, krw, streak, official).  Gold
+    rows of files that are not among *docs* are left out and counted in
+    ``"ignored_gold_rows"``.  Raises ``ValueError``/``OSError`` for a gold
+    table that cannot be read.
+    """
+    from kgov_ner import records as rec
+
+    gold_rows = rec.read_records_csv(gold_csv)
+    ids = {rec.file_key(d.id) for d in docs}
+    kept = [r for r in gold_rows if rec.file_key(r.get("file")) in ids]
+    pred_rows: list[dict] = []
+    tagger = _tagger()
+    for d in docs:
+        pred_rows.extend(rec.extract_records(tagger(d.text), file=d.id))
+    score = rec.score_records(kept, pred_rows)
+    score["ignored_gold_rows"] = len(gold_rows) - len(kept)
+    return score
+
+
 # ---------------------------------------------------------------------------
 # CLI
 # ---------------------------------------------------------------------------
@@ -752,6 +782,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="both",
         help="body: ignore predictions outside the body; page: count all (default: both)",
     )
+    parser.add_argument(
+        "--records",
+        metavar="GOLD.csv",
+        help="also score award records (kgov-ner records) against this gold table: a row "
+        "matches when file, district_name and tier agree; P/R/F1 plus field accuracy",
+    )
 
 
 def run(args: argparse.Namespace, predictor: Predictor | None = None) -> int:
@@ -779,6 +815,15 @@ def run(args: argparse.Namespace, predictor: Predictor | None = None) -> int:
         return 1
 
     scores = score_docs(docs, preds, modes)
+    records_score = None
+    if getattr(args, "records", None):
+        try:
+            records_score = evaluate_records(docs, args.records)
+        except (OSError, ValueError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            where = "" if isinstance(exc, ValueError) else f"{args.records}: "
+            print(f"{PROG}: {where}{reason}", file=sys.stderr)
+            return 2
     # the mode of --errors/--confusion: page includes body errors plus boilerplate FPs
     detail_mode = modes[-1]
     want_errors = getattr(args, "errors", False)
@@ -793,6 +838,8 @@ def run(args: argparse.Namespace, predictor: Predictor | None = None) -> int:
             out["cv"] = True
             out["learned"] = learned
         out.update(scores)
+        if records_score is not None:
+            out["records"] = records_score
         if want_errors:
             out["errors"] = error_list(docs, preds, detail_mode)
         if want_by_doc:
@@ -816,6 +863,10 @@ def run(args: argparse.Namespace, predictor: Predictor | None = None) -> int:
         )
     for m in modes:
         parts.append(format_table(scores[m], m))
+    if records_score is not None:
+        from kgov_ner.records import format_records_score
+
+        parts.append(format_records_score(records_score, f"records vs {args.records}"))
     if want_by_doc:
         parts.append(format_by_doc(doc_scores(docs, preds, modes), modes))
     if want_conf:

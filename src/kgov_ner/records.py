@@ -1,0 +1,926 @@
+"""Award records: from tagged entities to the table "which government won what".
+
+:func:`extract_records` turns one tagged Doc into rows, one per (district,
+award) that the text states, with the columns of :data:`COLUMNS`:
+
+``file``
+    the name the caller gives (the CLI: the path as given).
+``district`` / ``district_name``
+    the DISTRICT surface form and its normalised full name (``None`` when
+    the name is ambiguous; the surface then stands in for matching).
+``tier`` / ``rank`` / ``award``
+    the AWARD norm's canonical tier and rank, and the AWARD surface.
+``program`` / ``year``
+    the normalised name of the PROGRAM the sentence names (the nearest one,
+    preferring one before the award), or failing that the document's main
+    program (the one most named in the sentences that state awards); a
+    short mention (희망일자리) is replaced by the longest program of the
+    document that contains it (서울 희망일자리 만들기).  ``year`` is the
+    program mention's year, else a year the sentence states (``2019년``;
+    years listed before ``에 이어``/``부터``/``까지`` are history, not the
+    award's year), else the year the document gives that program.
+``krw``
+    an amount tied to that district: a MONEY in the same sentence whose
+    nearest preceding awardee is the district (no other government named as
+    a subject in between), a distributed amount (``각 8000만원``,
+    ``8000만원씩``) for each member of a listed group, or an award-money
+    sentence (인센티브, 지원금, 상금 …) naming the district or, on a page about
+    one district, no district at all.  A total for a group (``모두 2억원``) and
+    spending (``50억원을 들여``, ``50억 규모``) are not tied.
+``streak``
+    ``4년 연속`` → 4 (also ``N회 연속``), the one nearest the award in its sentence.
+``official``
+    the head of that district (구청장, 군수, 시장, 도지사) named anywhere in the
+    document: an OFFICIAL whose norm ``district`` is the row's district.
+``sent_start`` / ``sent_end``
+    character offsets of the sentence stating the award (whitespace trimmed,
+    cut at the end of the article body).
+
+Who gets an award, sentence by sentence (districts separated only by ``,``
+``·`` ``및`` ``와/과`` or spaces form a *group*):
+
+1. a tier followed by 에/에는/은/는 (or only a colon/space) distributes to the
+   group right after it: ``최우수구에 마포구, 우수구에 성북구, 강북구`` — each
+   tier holds until the next one;
+2. a tier followed by a relative verb gives it to the group right after it:
+   ``최우수구로 선정된 마포구는``;
+3. otherwise the tier goes to the nearest group before it not yet given a
+   tier: ``마포구가 최우수구로 선정됐으며 성북구, 강북구 및 강남구가 우수구로``;
+4. failing that, to the sentence's only district; a sentence that names no
+   district (``구는 …``, a sub-headline) gives it to the page's district
+   when the page is about one district.
+
+An upper-level government (서울시, 경기도) is never an awardee when the page
+names a district under it: there it is the evaluator.  A tier whose head
+names a level (우수구, 최우수군) only goes to districts of that level.  A
+sentence naming a tier but no awardee, on a page about several districts,
+hands the tier to the next sentence if that one selects a group without
+naming a tier (``… 우수구 4곳을 선정했다. 강동구 구로구 … 등 4개 자치구가
+선정됐으며``).
+
+Deduplication: rows of one document with the same district and tier, years
+that agree (or one missing) and programs that agree are one row.  Programs
+agree when one is missing, one name contains the other, the words of one are
+a subset of the other's, or at least half of all their words are shared
+(headlines shorten and reword: 경남 일자리 / 경남 청년 일자리 만들기); two
+rows with the same streak also agree whatever their program names (``4년
+연속``: one award, as 시·구 공동협력사업 and 서울 희망일자리 만들기 name it).
+The first mention keeps its sentence offsets; missing fields are filled from
+later mentions; of two program names the dated one (the formal name the lead
+quotes with its year) is kept, then the one named more often.
+
+Everything is rule-based over the entities, their norms and the text between
+them; no names of particular governments or programs are built in.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import re
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Iterator, Mapping, Sequence
+
+__all__ = [
+    "COLUMNS",
+    "FIELDS",
+    "extract_records",
+    "expand_inputs",
+    "write_csv",
+    "write_jsonl",
+    "read_records_csv",
+    "file_key",
+    "score_records",
+    "format_records_score",
+    "add_arguments",
+    "run",
+    "EPILOG",
+]
+
+COLUMNS = (
+    "file", "district", "district_name", "tier", "rank", "award", "program",
+    "year", "krw", "streak", "official", "sent_start", "sent_end",
+)
+#: Fields compared on matched rows by :func:`score_records`.
+FIELDS = ("program", "year", "krw", "streak", "official")
+_INT_COLUMNS = ("rank", "year", "krw", "streak", "sent_start", "sent_end")
+
+# ----------------------------------------------------------------- patterns
+
+_CLOSE_QUOTES = "’'”\"」』》〉"
+# Between two districts of one group: separators, spaces, a parenthesis
+# such as (구청장 김선갑) after the first one.
+_GROUP_SEP = re.compile(r"^(?:\s*\([^()]{0,40}\))?[\s,、·ㆍ・]*(?:(?:및|와|과|그리고)\s+)?[\s,、·ㆍ・]*$")
+_GROUP_SEP_HAS = re.compile(r"[\s,、·ㆍ・]|및|와|과|그리고")
+# After a tier: the districts that follow receive it.
+_FORWARD = re.compile(rf"^[{_CLOSE_QUOTES}]*\s*(?:에는|에|엔|은|는|으로는|로는)\s*[:：]?\s*$")
+_FORWARD_BARE = re.compile(rf"^[{_CLOSE_QUOTES}]*\s*[:：\-–]?\s*$")
+# "최우수구로 선정된 마포구", "우수상을 받은 고창군"
+_RELATIVE = re.compile(
+    rf"^[{_CLOSE_QUOTES}]*\s*(?:으로|로|에|을|를)?\s*"
+    r"(?:선정|뽑|지정|꼽|수상|받|차지|이름을\s*올|올)[가-힣]*?(?:된|힌|한|은|던|린|른)\s*$"
+)
+# A group followed by these is a point of comparison, not the awardee.
+_NOT_AWARDEE_AFTER = re.compile(r"^\s*(?:\([^()]{0,40}\))?\s*(?:에\s*이어|에\s*이은|의\s*뒤를|보다|와\s*달리|과\s*달리|을\s*제치고|를\s*제치고)")
+# A government marked as subject/topic: blocks a money tie across it.
+_SUBJECT_AFTER = re.compile(r"^\s*(?:\([^()]{0,40}\))?\s*(?:은|는|이|가|에서는|도)(?![가-힣])")
+_SELECTED = re.compile(r"선정|뽑혔|뽑혀|뽑힌|지정")
+# 시는/도가 …: a government referred to by its level; it blocks a money tie
+# unless it is the awardee's own level (구는 in an article about a 구).
+_PRONOUN_SUBJECT = re.compile(r"(?<![가-힣])(시|도|구|군)(?:는|가|에서는)(?=\s)")
+_PRONOUN_LEVELS = {"시": ("si", "metro"), "도": ("province",), "구": ("gu",), "군": ("gun",)}
+
+_STREAK = re.compile(r"(?<![0-9])([0-9]{1,3})\s*(?:년|회)\s*연속")
+_YEAR = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})\s*년")
+_YEAR_LIST_SEP = re.compile(r"^\s*[,、·ㆍ및와과]?\s*$")
+_YEAR_HISTORY_AFTER = re.compile(r"^\s*(?:도\s*)?(?:에\s*이어|에\s*이은|부터|까지|이후|이래|대비|보다|에\s*비해|에\s*비하여)")
+
+# Money: distributed to each member of a group, spent rather than received.
+_EACH_BEFORE = re.compile(r"(?:각각|각|개별|모두\s*각)\s*$")
+_EACH_AFTER = re.compile(r"^\s*씩")
+_SPENDING_AFTER = re.compile(r"^\s*(?:의\s*)?(?:규모|예산|사업비를\s*들|을\s*들|를\s*들|을\s*투입|를\s*투입|투입|을\s*투자|를\s*투자|투자|을\s*들여|를\s*들여)")
+# A sentence without an award that ties money to an award.
+_AWARD_MONEY = re.compile(r"인센티브|지원금|상금|포상금|시상금|교부금|교부세|포상|부상으로")
+
+_HEAD_ROLES = ("구청장", "군수", "시장", "도지사", "지사")
+_HEAD_LEVELS = {"구": ("gu",), "자치구": ("gu",), "군": ("gun",), "시": ("si",)}
+_UPPER_LEVELS = ("metro", "province")
+
+
+# ----------------------------------------------------------------- model
+
+
+@dataclass
+class _Ent:
+    start: int
+    end: int
+    label: str
+    text: str
+    norm: dict
+
+
+@dataclass
+class _Group:
+    members: list[_Ent]
+    consumed: bool = False
+
+    @property
+    def start(self) -> int:
+        return self.members[0].start
+
+    @property
+    def end(self) -> int:
+        return self.members[-1].end
+
+
+@dataclass
+class _Row:
+    district: str
+    district_name: str | None
+    tier: str | None
+    rank: int | None
+    award: str
+    award_headed: bool
+    program: str | None
+    year: int | None
+    krw: int | None
+    streak: int | None
+    official: str | None
+    sent_start: int
+    sent_end: int
+    owner_pos: int  # where the awardee stands (for tying money)
+    group_size: int
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return self.district_name or self.district
+
+
+def _norm_of(doc, ent) -> dict:
+    from spacy.tokens import Span
+
+    norm = ent._.norm if Span.has_extension("norm") else None
+    if norm is None:
+        from .normalize import normalize_span
+
+        norm = normalize_span(doc, ent)
+    return norm or {}
+
+
+def _doc_entities(doc) -> list[_Ent]:
+    return [
+        _Ent(e.start_char, e.end_char, e.label_, e.text, _norm_of(doc, e)) for e in doc.ents
+    ]
+
+
+def _sentences(doc) -> list[tuple[int, int]]:
+    if len(doc) == 0:
+        return []
+    if doc.has_annotation("SENT_START"):
+        return [(s.start_char, s.end_char) for s in doc.sents]
+    return [(0, len(doc.text))]
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+# ----------------------------------------------------------------- document context
+
+
+class _DocContext:
+    """Page-level facts: evaluators, the page's district, program names, heads."""
+
+    def __init__(self, text: str, ents: list[_Ent], sentences: list[tuple[int, int]]):
+        self.text = text
+        districts = [e for e in ents if e.label == "DISTRICT"]
+        parents = {e.norm.get("parent") for e in districts if e.norm.get("parent")}
+        # An upper-level government with a district under it on the page is
+        # the evaluator or the region, not an awardee.
+        self.context_only = {
+            e.norm.get("name") for e in districts
+            if e.norm.get("level") in _UPPER_LEVELS and e.norm.get("name") in parents
+        }
+        self.first_mention: dict[str, _Ent] = {}
+        for e in districts:
+            if self.awardee_capable(e):
+                self.first_mention.setdefault(_dkey(e), e)
+        self.page_district: str | None = (
+            next(iter(self.first_mention)) if len(self.first_mention) == 1 else None
+        )
+        self._programs(ents, sentences)
+        self.heads = self._heads(ents)
+
+    def awardee_capable(self, e: _Ent) -> bool:
+        return e.norm.get("name") not in self.context_only or e.norm.get("name") is None
+
+    # programs
+    def _programs(self, ents: list[_Ent], sentences: list[tuple[int, int]]) -> None:
+        progs = [e for e in ents if e.label == "PROGRAM" and e.norm.get("name")]
+        names: dict[str, Counter] = {}
+        for e in progs:
+            names.setdefault(_pkey(e.norm["name"]), Counter())[e.norm["name"]] += 1
+        counts = Counter(_pkey(e.norm["name"]) for e in progs)
+        dated = {_pkey(e.norm["name"]) for e in progs if isinstance(e.norm.get("year"), int)}
+        self.canonical: dict[str, str] = {}
+        for key in counts:
+            longer = [k for k in counts if k != key and key in k]
+            best = max(longer, key=lambda k: (k in dated, counts[k], len(k))) if longer else key
+            self.canonical[key] = names[best].most_common(1)[0][0]
+        self.program_count = Counter()
+        years: dict[str, set[int]] = {}
+        for e in progs:
+            name = self.program_name(e)
+            self.program_count[name] += 1
+            if isinstance(e.norm.get("year"), int):
+                years.setdefault(name, set()).add(e.norm["year"])
+        self.program_year = {n: next(iter(y)) for n, y in years.items() if len(y) == 1}
+        # main program: the one most named in sentences that state an award
+        award_sents = [
+            (s, e) for s, e in sentences
+            if any(a.label == "AWARD" and s <= a.start < e for a in ents)
+        ]
+        main = Counter()
+        first: dict[str, int] = {}
+        for p in progs:
+            if any(s <= p.start < e for s, e in award_sents):
+                name = self.program_name(p)
+                main[name] += 1
+                first.setdefault(name, p.start)
+        self.main_program = (
+            max(main, key=lambda n: (main[n], *self.program_rank(n), -first[n])) if main else None
+        )
+
+    def program_rank(self, name: str) -> tuple[bool, int, int]:
+        """How complete a program name looks: dated (the formal name), named often, long."""
+        return (name in self.program_year, self.program_count[name], len(name))
+
+    def program_name(self, e: _Ent) -> str:
+        name = e.norm["name"]
+        return self.canonical.get(_pkey(name), name)
+
+    # officials
+    @staticmethod
+    def _heads(ents: list[_Ent]) -> dict[str, str]:
+        found: dict[str, Counter] = {}
+        order: dict[tuple[str, str], int] = {}
+        for e in ents:
+            if e.label != "OFFICIAL":
+                continue
+            role = (e.norm.get("role") or "").strip()
+            district = e.norm.get("district")
+            if not district or not role.endswith(_HEAD_ROLES) or role.startswith("부"):
+                continue
+            name = e.text.strip()
+            found.setdefault(district, Counter())[name] += 1
+            order.setdefault((district, name), e.start)
+        return {
+            d: max(c, key=lambda n: (c[n], -order[(d, n)])) for d, c in found.items()
+        }
+
+
+def _dkey(e: _Ent) -> str:
+    return e.norm.get("name") or e.text
+
+
+def _pkey(name: str | None) -> str:
+    return re.sub(r"\s+", "", name or "").casefold()
+
+
+# ----------------------------------------------------------------- sentence level
+
+
+def _groups(text: str, districts: list[_Ent]) -> list[_Group]:
+    groups: list[_Group] = []
+    for d in districts:
+        if groups:
+            between = text[groups[-1].end:d.start]
+            if _GROUP_SEP.match(between) and (not between or _GROUP_SEP_HAS.search(between)):
+                groups[-1].members.append(d)
+                continue
+        groups.append(_Group([d]))
+    return groups
+
+
+def _head_fits(award: _Ent, group: _Group) -> bool:
+    levels = _HEAD_LEVELS.get(award.norm.get("head") or "")
+    if not levels:
+        return True
+    return all(m.norm.get("level") in levels or m.norm.get("level") is None for m in group.members)
+
+
+def _streak(text: str, s: int, e: int, award: _Ent, others: Sequence[tuple[int, int]] = ()) -> int | None:
+    """The ``N년 연속`` nearest the award, not across another award or its districts."""
+    found = [(m.start(), m.end(), int(m.group(1))) for m in _STREAK.finditer(text, s, e)]
+    found = [f for f in found if f[2] >= 2]
+    if award.start < s:  # a tier carried over from the previous sentence
+        return found[0][2] if len(found) == 1 else None
+    lo_hi = lambda f: (f[1], award.start) if f[1] <= award.start else (award.end, f[0])  # noqa: E731
+    found = [
+        f for f in found
+        if not any(lo_hi(f)[0] <= o_s and o_e <= lo_hi(f)[1] for o_s, o_e in others)
+    ]
+    if not found:
+        return None
+
+    def distance(f):
+        before = f[1] <= award.start
+        gap = award.start - f[1] if before else f[0] - award.end
+        return (0 if before else 1, gap) if gap < 40 else (2, abs(gap))
+
+    return min(found, key=distance)[2]
+
+
+def _sentence_year(text: str, s: int, e: int) -> int | None:
+    """The one year the sentence states for the award (see the module docstring)."""
+    matches = list(_YEAR.finditer(text, s, e))
+    years: set[int] = set()
+    run: list[re.Match] = []
+
+    def close(run_: list[re.Match]) -> None:
+        if run_ and not _YEAR_HISTORY_AFTER.match(text, run_[-1].end(), e):
+            years.update(int(m.group(1)) for m in run_)
+
+    for m in matches:
+        if run and _YEAR_LIST_SEP.match(text[run[-1].end():m.start()]):
+            run.append(m)
+            continue
+        close(run)
+        run = [m]
+    close(run)
+    return next(iter(years)) if len(years) == 1 else None
+
+
+def _pick_program(programs: list[_Ent], award: _Ent) -> _Ent | None:
+    before = [p for p in programs if p.end <= award.start]
+    if before:
+        return before[-1]
+    after = [p for p in programs if p.start >= award.end]
+    return after[0] if after else None
+
+
+class _Extractor:
+    def __init__(self, doc, file: str):
+        self.doc = doc
+        self.file = file
+        self.text = doc.text
+        self.ents = _doc_entities(doc)
+        self.sentences = _sentences(doc)
+        self.ctx = _DocContext(self.text, self.ents, self.sentences)
+        body = getattr(getattr(doc, "_", None), "body", None) if _has_body(doc) else None
+        self.body = [tuple(r) for r in body] if body else None
+        self.money_facts: list[tuple[str, int]] = []  # (district key, krw) from non-award sentences
+
+    # -------------------------------------------------------------- sentences
+    def run(self) -> list[_Row]:
+        rows: list[_Row] = []
+        pending: _Ent | None = None  # an unattached tier handed to the next sentence
+        for s, e in self.sentences:
+            ents = [x for x in self.ents if s <= x.start < e]
+            if not ents:
+                pending = None
+                continue
+            new, unattached = self.sentence(s, e, ents, pending)
+            rows.extend(new)
+            pending = unattached
+        return _merge(rows, self.ctx)
+
+    def sentence(self, s: int, e: int, ents: list[_Ent], pending: _Ent | None):
+        text = self.text
+        districts = [x for x in ents if x.label == "DISTRICT"]
+        candidates = [d for d in districts if self.ctx.awardee_capable(d)]
+        awards = [x for x in ents if x.label == "AWARD" and x.norm.get("tier")]
+        programs = [x for x in ents if x.label == "PROGRAM" and x.norm.get("name")]
+        money = [x for x in ents if x.label == "MONEY" and isinstance(x.norm.get("krw"), int)]
+        groups = _groups(text, candidates)
+
+        if not awards:
+            carried: list[tuple[_Ent, _Group | None]] = []
+            if pending is not None:
+                for g in groups:
+                    if _SELECTED.search(text, g.end, e):
+                        carried.append((pending, g))
+                        g.consumed = True
+                        break
+            if not carried:
+                self.money_without_award(s, e, districts, groups, money)
+                return [], None
+            rows = self.rows_for(s, e, carried, programs, money, districts)
+            return rows, None
+
+        items: list[tuple[int, str, Any]] = [(g.start, "G", g) for g in groups]
+        items += [(a.start, "A", a) for a in awards]
+        items.sort(key=lambda t: t[0])
+        given: dict[int, list[_Group | None]] = {id(a): [] for a in awards}
+
+        # 1./2. a tier followed by its districts
+        for i, (_, kind, a) in enumerate(items):
+            if kind != "A" or i + 1 >= len(items) or items[i + 1][1] != "G":
+                continue
+            g = items[i + 1][2]
+            between = text[a.end:g.start]
+            prev = items[i - 1] if i > 0 else None
+            bare_ok = prev is None or prev[1] == "A" or prev[2].consumed
+            if _FORWARD.match(between) or _RELATIVE.match(between) or (bare_ok and _FORWARD_BARE.match(between)):
+                given[id(a)].append(g)
+                g.consumed = True
+        # 3. the nearest group before the tier
+        for _, kind, a in items:
+            if kind != "A" or given[id(a)]:
+                continue
+            before = [
+                g for g in groups
+                if g.end <= a.start and not g.consumed and _head_fits(a, g)
+                and not _NOT_AWARDEE_AFTER.match(text, g.end, e)
+            ]
+            if before:
+                before[-1].consumed = True
+                given[id(a)].append(before[-1])
+        # 4. the sentence's only district, or the page's district
+        unattached = None
+        names = {_dkey(m) for g in groups for m in g.members}
+        for a in awards:
+            if given[id(a)]:
+                continue
+            if len(names) == 1 and _head_fits(a, groups[0]):
+                given[id(a)].append(_Group([groups[0].members[0]]))
+            elif not groups and self.ctx.page_district is not None:
+                given[id(a)].append(None)  # the page's district
+            elif not groups:
+                unattached = a
+        pairs = [(a, g) for a in awards for g in given[id(a)]]
+        return self.rows_for(s, e, pairs, programs, money, districts), unattached
+
+    # -------------------------------------------------------------- rows
+    def rows_for(self, s, e, pairs, programs, money, districts) -> list[_Row]:
+        text = self.text
+        year_in_sentence = _sentence_year(text, s, e)
+        rows: list[_Row] = []
+        sent_start, sent_end = self.sentence_span(s, e, pairs)
+        for a, g in pairs:
+            prog_ent = _pick_program(programs, a)
+            program = self.ctx.program_name(prog_ent) if prog_ent else None
+            year = prog_ent.norm.get("year") if prog_ent else None
+            if not isinstance(year, int):
+                year = year_in_sentence
+            others = [(o.start, o.end) for o, _ in pairs if o is not a]
+            others += [(og.start, og.end) for o, og in pairs if o is not a and og is not None]
+            streak = _streak(text, s, e, a, others)
+            if g is None:
+                page = self.ctx.first_mention[self.ctx.page_district]
+                members, owner_pos = [page], s
+            else:
+                members, owner_pos = g.members, g.start
+            for d in members:
+                rows.append(_Row(
+                    district=d.text, district_name=d.norm.get("name"),
+                    tier=a.norm.get("tier"), rank=a.norm.get("rank"), award=a.text,
+                    award_headed=bool(a.norm.get("head") or a.norm.get("form") or a.norm.get("kind") != "district-tier"),
+                    program=program, year=year, krw=None, streak=streak, official=None,
+                    sent_start=sent_start, sent_end=sent_end,
+                    owner_pos=owner_pos, group_size=len(members),
+                    extra={"award_start": a.start, "award_end": a.end, "level": d.norm.get("level"),
+                           "district_start": d.start if g is not None else None},
+                ))
+        self.tie_money(rows, money, districts, e)
+        return rows
+
+    def sentence_span(self, s: int, e: int, pairs) -> tuple[int, int]:
+        if self.body and pairs:
+            at = pairs[0][0].start
+            for bs, be in self.body:
+                if bs <= at < be:
+                    s, e = max(s, bs), min(e, be)
+                    break
+        return _trim(self.text, s, e)
+
+    def tie_money(self, rows: list[_Row], money: list[_Ent], districts: list[_Ent], e: int) -> None:
+        text = self.text
+        owners = sorted({(r.owner_pos, r.group_size) for r in rows})
+        for m in money:
+            if _SPENDING_AFTER.match(text, m.end, e):
+                continue
+            before = [o for o in owners if o[0] < m.start]
+            if before:
+                owner = before[-1]
+            elif len(owners) == 1:
+                owner = owners[0]
+            else:
+                continue
+            mine = [r for r in rows if (r.owner_pos, r.group_size) == owner]
+            award_end = max(r.extra["award_end"] for r in mine)
+            start = max(owner[0], award_end) if owner[0] < m.start else m.end
+            stop = m.start if owner[0] < m.start else owner[0]
+            member_starts = {r.extra["district_start"] for r in mine}
+            if any(
+                start <= d.start < stop and d.start not in member_starts
+                and _SUBJECT_AFTER.match(text, d.end, e)
+                for d in districts
+            ):
+                continue
+            levels = {r.extra["level"] for r in mine}
+            if any(
+                not levels & set(_PRONOUN_LEVELS[p.group(1)])
+                for p in _PRONOUN_SUBJECT.finditer(text, start, stop)
+            ):
+                continue
+            if owner[1] > 1:
+                each = _EACH_BEFORE.search(text[max(0, m.start - 6):m.start]) or _EACH_AFTER.match(text, m.end, e)
+                if not each:
+                    continue  # a total for the whole group
+            for r in mine:
+                if r.krw is None:
+                    r.krw = m.norm["krw"]
+
+    def money_without_award(self, s, e, districts, groups, money) -> None:
+        text = self.text
+        for m in money:
+            if not _AWARD_MONEY.search(text, s, e) or _SPENDING_AFTER.match(text, m.end, e):
+                continue
+            before = [g for g in groups if g.end <= m.start]
+            if before:
+                g = before[-1]
+                if any(
+                    g.end <= d.start < m.start and _SUBJECT_AFTER.match(text, d.end, e)
+                    for d in districts
+                ):
+                    continue
+                if len(g.members) > 1 and not (
+                    _EACH_BEFORE.search(text[max(0, m.start - 6):m.start]) or _EACH_AFTER.match(text, m.end, e)
+                ):
+                    continue
+                for d in g.members:
+                    self.money_facts.append((_dkey(d), m.norm["krw"]))
+            elif not groups and self.ctx.page_district is not None:
+                if any(_SUBJECT_AFTER.match(text, d.end, e) for d in districts if d.start < m.start):
+                    continue
+                self.money_facts.append((self.ctx.page_district, m.norm["krw"]))
+
+
+def _has_body(doc) -> bool:
+    from spacy.tokens import Doc
+
+    return Doc.has_extension("body")
+
+
+# ----------------------------------------------------------------- merging
+
+
+def _years_agree(a: int | None, b: int | None) -> bool:
+    return a is None or b is None or a == b
+
+
+def _programs_agree(a: str | None, b: str | None) -> bool:
+    if a is None or b is None:
+        return True
+    ka, kb = _pkey(a), _pkey(b)
+    if ka == kb or ka in kb or kb in ka:
+        return True
+    # a headline shortens or rewords the name: 경남 일자리 / 경남 청년 일자리 만들기
+    ta, tb = set(a.casefold().split()), set(b.casefold().split())
+    return ta <= tb or tb <= ta or len(ta & tb) >= 0.5 * len(ta | tb)
+
+
+def _same_award(x: _Row, y: _Row) -> bool:
+    if x.key != y.key or x.tier != y.tier or not _years_agree(x.year, y.year):
+        return False
+    if _programs_agree(x.program, y.program):
+        return True
+    return x.streak is not None and x.streak == y.streak
+
+
+def _merge(rows: list[_Row], ctx: _DocContext) -> list[_Row]:
+    merged: list[_Row] = []
+    for r in rows:
+        for m in merged:
+            if _same_award(m, r):
+                if m.program and r.program and _pkey(m.program) != _pkey(r.program):
+                    # one award, two names: keep the name the page uses most
+                    if ctx.program_rank(r.program) > ctx.program_rank(m.program):
+                        m.program = r.program
+                for name in ("program", "year", "krw", "streak"):
+                    if getattr(m, name) is None and getattr(r, name) is not None:
+                        setattr(m, name, getattr(r, name))
+                if not m.award_headed and r.award_headed:
+                    m.award, m.rank, m.award_headed = r.award, r.rank, True
+                break
+        else:
+            merged.append(r)
+    return merged
+
+
+# ----------------------------------------------------------------- public API
+
+
+def extract_records(doc, file: str = "") -> list[dict]:
+    """Award records of a tagged Doc, one dict per row with the keys of :data:`COLUMNS`.
+
+    See the module docstring for the rules.  ``doc`` is what
+    ``kgov_ner.Tagger()(text)`` returns (sentences from Kiwi, ``ent._.norm``).
+    """
+    ex = _Extractor(doc, file)
+    rows = ex.run()
+    ctx = ex.ctx
+    facts: dict[str, set[int]] = {}
+    for key, krw in ex.money_facts:
+        facts.setdefault(key, set()).add(krw)
+    per_district = Counter(r.key for r in rows)
+    out = []
+    for r in rows:
+        if r.program is None and ctx.main_program is not None:
+            r.program = ctx.main_program
+        if r.year is None and r.program is not None:
+            r.year = ctx.program_year.get(r.program)
+        if r.krw is None and per_district[r.key] == 1 and len(facts.get(r.key, ())) == 1:
+            r.krw = next(iter(facts[r.key]))
+        if r.official is None and r.district_name:
+            r.official = ctx.heads.get(r.district_name)
+        out.append({
+            "file": file, "district": r.district, "district_name": r.district_name,
+            "tier": r.tier, "rank": r.rank, "award": r.award, "program": r.program,
+            "year": r.year, "krw": r.krw, "streak": r.streak, "official": r.official,
+            "sent_start": r.sent_start, "sent_end": r.sent_end,
+        })
+    return out
+
+
+# ----------------------------------------------------------------- output
+
+
+def _cell(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def write_csv(out, rows: Iterable[Mapping[str, Any]], header: bool = True) -> None:
+    """Rows as CSV (``csv`` module, RFC 4180 quoting), ``None`` as an empty cell."""
+    writer = csv.writer(out)
+    if header:
+        writer.writerow(COLUMNS)
+    for row in rows:
+        writer.writerow([_cell(row.get(c)) for c in COLUMNS])
+
+
+def write_jsonl(out, rows: Iterable[Mapping[str, Any]]) -> None:
+    for row in rows:
+        out.write(json.dumps({c: row.get(c) for c in COLUMNS}, ensure_ascii=False) + "\n")
+
+
+def read_records_csv(path: str | os.PathLike[str]) -> list[dict]:
+    """Read a records CSV (UTF-8, with or without BOM); empty cells become ``None``.
+
+    Integer columns (rank, year, krw, streak, sent_start, sent_end) are read
+    as ``int``.  Raises ``ValueError`` with a one-line reason for a file that
+    lacks the ``file``, ``district_name`` or ``tier`` column or holds a
+    non-integer in an integer column; ``OSError`` for an unreadable file.
+    """
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        reader = csv.DictReader(fh)
+        missing = {"file", "tier"} - set(reader.fieldnames or ())
+        if missing or not ({"district_name", "district"} & set(reader.fieldnames or ())):
+            raise ValueError(f"{os.fspath(path)}: not a records file (needs columns file, district_name, tier)")
+        rows = []
+        for lineno, raw in enumerate(reader, start=2):
+            row: dict[str, Any] = {}
+            for c in COLUMNS:
+                v = (raw.get(c) or "").strip()
+                if not v:
+                    row[c] = None
+                elif c in _INT_COLUMNS:
+                    try:
+                        row[c] = int(v)
+                    except ValueError:
+                        raise ValueError(f"{os.fspath(path)}: line {lineno}: {c} {v!r} is not an integer") from None
+                else:
+                    row[c] = v
+            rows.append(row)
+    return rows
+
+
+# ----------------------------------------------------------------- scoring
+
+
+def file_key(name: Any) -> str:
+    base = os.path.basename(str(name or ""))
+    stem, ext = os.path.splitext(base)
+    return stem if ext.lower() in (".txt", ".html", ".htm") else base
+
+
+def _row_key(row: Mapping[str, Any]) -> tuple[str, str, str]:
+    district = row.get("district_name") or row.get("district") or ""
+    return (file_key(row.get("file")), str(district).strip(), str(row.get("tier") or "").strip())
+
+
+def _field_equal(name: str, gold: Any, pred: Any) -> bool:
+    if gold in (None, "") and pred in (None, ""):
+        return True
+    if gold in (None, "") or pred in (None, ""):
+        return False
+    if name == "program":
+        return _pkey(str(gold)) == _pkey(str(pred))
+    if name in ("year", "krw", "streak"):
+        try:
+            return int(gold) == int(pred)
+        except (TypeError, ValueError):
+            return False
+    return str(gold).strip() == str(pred).strip()
+
+
+def score_records(gold: Sequence[Mapping[str, Any]], pred: Sequence[Mapping[str, Any]]) -> dict:
+    """Score predicted against gold records.
+
+    A predicted row matches a gold row when ``file``, ``district_name`` and
+    ``tier`` agree: files compare by base name without ``.txt`` (so
+    ``seeds/000_x.txt``, ``000_x.txt`` and the gold id ``000_x`` agree), and a
+    row without ``district_name`` (ambiguous name) compares by its
+    ``district`` surface.  Matching is one-to-one (a duplicated prediction
+    is a false positive).  ``P = TP/(TP+FP)``, ``R = TP/(TP+FN)``,
+    ``F1 = 2TP/(2TP+FP+FN)``.  On matched rows each field of :data:`FIELDS`
+    is compared (program by its name without spaces; an empty cell equals
+    only an empty cell) and its accuracy is ``correct / matched``.
+
+    Returns ``{"p", "r", "f", "tp", "fp", "fn", "n", "fields": {name:
+    {"correct", "total", "acc"}}, "missed": [gold rows], "spurious": [pred
+    rows], "field_errors": [{"key", "field", "gold", "pred"}]}``.
+    """
+    available: dict[tuple, list[Mapping[str, Any]]] = {}
+    for g in gold:
+        available.setdefault(_row_key(g), []).append(g)
+    pairs = []
+    spurious = []
+    for p in pred:
+        bucket = available.get(_row_key(p))
+        if bucket:
+            pairs.append((bucket.pop(0), p))
+        else:
+            spurious.append(dict(p))
+    missed = [dict(g) for rows in available.values() for g in rows]
+    tp, fp, fn = len(pairs), len(spurious), len(missed)
+    fields: dict[str, dict] = {}
+    errors = []
+    for name in FIELDS:
+        correct = 0
+        for g, p in pairs:
+            if _field_equal(name, g.get(name), p.get(name)):
+                correct += 1
+            else:
+                errors.append({"key": list(_row_key(g)), "field": name, "gold": g.get(name), "pred": p.get(name)})
+        fields[name] = {"correct": correct, "total": tp, "acc": correct / tp if tp else 0.0}
+    return {
+        "p": tp / (tp + fp) if tp + fp else 0.0,
+        "r": tp / (tp + fn) if tp + fn else 0.0,
+        "f": 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 0.0,
+        "tp": tp, "fp": fp, "fn": fn, "n": tp + fn,
+        "fields": fields,
+        "missed": missed,
+        "spurious": spurious,
+        "field_errors": errors,
+    }
+
+
+def format_records_score(score: Mapping[str, Any], title: str = "records") -> str:
+    lines = [
+        f"== {title}: a row matches when file, district_name and tier agree ==",
+        f"P {score['p']:.3f}  R {score['r']:.3f}  F1 {score['f']:.3f}  "
+        f"(gold {score['n']}, predicted {score['tp'] + score['fp']}, matched {score['tp']})",
+        "field accuracy on matched rows:",
+    ]
+    for name, c in score["fields"].items():
+        lines.append(f"  {name:<9}{c['correct']:>4}/{c['total']:<4} {c['acc']:.3f}")
+    for row in score["missed"]:
+        lines.append(f"  FN {'  '.join(_row_key(row))}")
+    for row in score["spurious"]:
+        lines.append(f"  FP {'  '.join(_row_key(row))}")
+    for err in score["field_errors"]:
+        lines.append(f"  {err['field']} wrong {'  '.join(err['key'])}: gold {err['gold']!r}, predicted {err['pred']!r}")
+    return "\n".join(lines)
+
+
+# ----------------------------------------------------------------- CLI
+
+
+def expand_inputs(paths: Iterable[str], failures: list[str]) -> Iterator[str]:
+    """Files to read: a directory gives its ``*.txt`` files, sorted; ``-`` is stdin.
+
+    A directory without ``.txt`` files is reported (one line) and counted as a failure.
+    """
+    from .io import InputError, STDIN
+
+    for path in paths:
+        if path != STDIN and os.path.isdir(path):
+            try:
+                names = sorted(n for n in os.listdir(path) if n.lower().endswith(".txt"))
+            except OSError as exc:
+                print(str(InputError.for_file(path, exc.strerror or type(exc).__name__)), file=sys.stderr)
+                failures.append(path)
+                continue
+            files = [os.path.join(path, n) for n in names if os.path.isfile(os.path.join(path, n))]
+            if not files:
+                print(str(InputError.for_file(path, "directory has no .txt files")), file=sys.stderr)
+                failures.append(path)
+            yield from files
+        else:
+            yield path
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Register the arguments of ``kgov-ner records``."""
+    parser.add_argument("files", nargs="+", metavar="FILE",
+                        help="input file or directory (its *.txt files); '-' reads standard input")
+    parser.add_argument("-f", "--format", choices=("csv", "jsonl"), default="csv",
+                        help="output format (default: %(default)s)")
+    parser.add_argument("--excel", action="store_true",
+                        help="write UTF-8 with a byte-order mark so that Excel opens the CSV as UTF-8")
+    parser.add_argument("-o", "--output", metavar="PATH",
+                        help="write to PATH (atomically: all or nothing) instead of standard output")
+
+
+EPILOG = """\
+columns: file, district, district_name, tier, rank, award, program, year, krw,
+streak, official, sent_start, sent_end (one row per district and award the
+text states; sent_start/sent_end are character offsets of the sentence).
+
+exit status: 0 if every file was read, 2 if any could not be read or decoded
+(the others are still processed) or the output cannot be written.
+"""
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``kgov-ner records``; return the exit status."""
+    from .cli import EXIT_INPUT_ERROR, EXIT_OK, OutputError, _decoded_inputs, _error, _load_tagger, _Output
+
+    failures: list[str] = []
+    try:
+        with _Output(args.output) as out:
+            if args.excel:
+                out.write("\ufeff")
+            header_done = False
+            tagger = None
+            for name, decoded in _decoded_inputs(expand_inputs(args.files, failures), failures):
+                if tagger is None:
+                    tagger = _load_tagger(False)
+                rows = extract_records(tagger(decoded.text), file=name)
+                if args.format == "jsonl":
+                    write_jsonl(out, rows)
+                else:
+                    buf = io.StringIO(newline="")
+                    write_csv(buf, rows, header=not header_done)
+                    out.write(buf.getvalue())
+                    header_done = True
+            if args.format == "csv" and not header_done:
+                buf = io.StringIO(newline="")
+                write_csv(buf, [], header=True)
+                out.write(buf.getvalue())
+    except OutputError as exc:
+        _error(str(exc))
+        return EXIT_INPUT_ERROR
+    return EXIT_INPUT_ERROR if failures else EXIT_OK
