@@ -90,7 +90,6 @@ __all__ = [
     "COLUMNS",
     "FIELDS",
     "extract_records",
-    "expand_inputs",
     "write_csv",
     "write_jsonl",
     "read_records_csv",
@@ -848,34 +847,13 @@ def format_records_score(score: Mapping[str, Any], title: str = "records") -> st
 # ----------------------------------------------------------------- CLI
 
 
-def expand_inputs(paths: Iterable[str], failures: list[str]) -> Iterator[str]:
-    """Files to read: a directory gives its ``*.txt`` files, sorted; ``-`` is stdin.
-
-    A directory without ``.txt`` files is reported (one line) and counted as a failure.
-    """
-    from .io import InputError, STDIN
-
-    for path in paths:
-        if path != STDIN and os.path.isdir(path):
-            try:
-                names = sorted(n for n in os.listdir(path) if n.lower().endswith(".txt"))
-            except OSError as exc:
-                print(str(InputError.for_file(path, exc.strerror or type(exc).__name__)), file=sys.stderr)
-                failures.append(path)
-                continue
-            files = [os.path.join(path, n) for n in names if os.path.isfile(os.path.join(path, n))]
-            if not files:
-                print(str(InputError.for_file(path, "directory has no .txt files")), file=sys.stderr)
-                failures.append(path)
-            yield from files
-        else:
-            yield path
-
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Register the arguments of ``kgov-ner records``."""
     parser.add_argument("files", nargs="+", metavar="FILE",
-                        help="input file or directory (its *.txt files); '-' reads standard input")
+                        help="input file, directory (its .txt/.html files) or glob; '-' reads standard input")
+    parser.add_argument("-r", "--recursive", action="store_true",
+                        help="read .txt/.html files in subdirectories of directory arguments too")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     parser.add_argument("-f", "--format", choices=("csv", "jsonl"), default="csv",
                         help="output format (default: %(default)s)")
     parser.add_argument("--excel", action="store_true",
@@ -896,19 +874,20 @@ exit status: 0 if every file was read, 2 if any could not be read or decoded
 
 def run(args: argparse.Namespace) -> int:
     """Run ``kgov-ner records``; return the exit status."""
-    from .cli import EXIT_INPUT_ERROR, EXIT_OK, OutputError, _decoded_inputs, _error, _load_tagger, _Output
+    from .cli import EXIT_INPUT_ERROR, EXIT_OK, OutputError, _error, _load_tagger, _Output, _progress, _tagged
+    from .io import expand_inputs
+    from .kiwi_loader import preload_kiwi
 
+    preload_kiwi()
+    paths = list(expand_inputs(args.files, recursive=args.recursive))
     failures: list[str] = []
     try:
         with _Output(args.output) as out:
             if args.excel:
                 out.write("\ufeff")
             header_done = False
-            tagger = None
-            for name, decoded in _decoded_inputs(expand_inputs(args.files, failures), failures):
-                if tagger is None:
-                    tagger = _load_tagger(False)
-                rows = extract_records(tagger(decoded.text), file=name)
+            for name, doc in _tagged(_progress(paths, args), failures, lambda: _load_tagger(False)):
+                rows = extract_records(doc, file=name)
                 if args.format == "jsonl":
                     write_jsonl(out, rows)
                 else:
