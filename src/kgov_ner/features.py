@@ -19,11 +19,10 @@ from spacy.tokens import Doc
 
 from .kiwi_bridge import MORPHS_KEY, doc_text
 from .lexicon import word_list
+from .rules import quoted_spans
 
 FEATURE_VERSION = 2
 
-_OPEN_QUOTES = {"‘": "’", "“": "”", "「": "」", "『": "』"}
-_SYMMETRIC_QUOTES = {"'", '"'}
 _LIST_MARKERS = "△▲▷▶■□◆◇○●•-"
 _SENT_END = re.compile(r"(?:다|요)\.?\s*$")
 
@@ -49,22 +48,14 @@ def _char_class(text: str) -> str:
 
 
 def _quote_depths(text: str) -> list[int]:
-    """Per character: 1 inside a quoted stretch of one line, else 0 (marks excluded)."""
+    """Per character: 1 inside a quoted stretch of one line, else 0 (marks excluded).
+
+    The same stretches the rules read quoted names from (``rules.quoted_spans``).
+    """
     inside = [0] * len(text)
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        close = _OPEN_QUOTES.get(ch) or (ch if ch in _SYMMETRIC_QUOTES else None)
-        if close is None:
-            i += 1
-            continue
-        line_end = text.find("\n", i)
-        line_end = n if line_end < 0 else line_end
-        j = text.find(close, i + 1, line_end)
-        stop = j if j >= 0 else line_end
-        for k in range(i + 1, stop):
+    for start, end, _ in quoted_spans(text):
+        for k in range(start, end):
             inside[k] = 1
-        i = stop + 1 if j >= 0 else i + 1
     return inside
 
 

@@ -324,7 +324,7 @@ def _names_program(phrase: str) -> bool:
     return _program_head_regex().search(phrase) is not None
 
 
-def _quoted_spans(text: str) -> Iterator[tuple[int, int, bool]]:
+def quoted_spans(text: str) -> Iterator[tuple[int, int, bool]]:
     """``(start, end, closed)`` of quoted stretches inside one line, marks excluded."""
     i, n = 0, len(text)
     while i < n:
@@ -383,7 +383,7 @@ def find_programs(text: str) -> Iterator[Candidate]:
     19데이-style event names, and later mentions of a name found so.
     """
     found: list[str] = []
-    for s, e, closed in _quoted_spans(text):
+    for s, e, closed in quoted_spans(text):
         if not closed:
             span = _unclosed_phrase(text, s, e)
             if span and _names_program(text[span[0]:span[1]]):
