@@ -201,6 +201,7 @@ class _Output:
 
     def __init__(self, path: str | None):
         self.path = path
+        self._target = path  # the file replaced: the path, or where a symlink at it points
         self._tmp: str | None = None
         self._stream: IO[str] | None = None
 
@@ -232,8 +233,10 @@ class _Output:
                 # a device, FIFO or /dev/stdout: write to it, never replace it
                 self._stream = open(self.path, "w", encoding="utf-8", newline="")
                 return self
-            directory = os.path.dirname(os.path.abspath(self.path))
-            base = os.path.basename(self.path)
+            # a symlink stays a symlink: the file it points to is replaced
+            self._target = os.path.realpath(self.path) if os.path.islink(self.path) else self.path
+            directory = os.path.dirname(os.path.abspath(self._target))
+            base = os.path.basename(self._target)
             fd, self._tmp = tempfile.mkstemp(prefix=f".{base}.", suffix=".tmp", dir=directory)
             self._stream = open(fd, "w", encoding="utf-8", newline="")
         except OSError as exc:
@@ -249,8 +252,8 @@ class _Output:
                 return
             self._stream.close()
             if exc_type is None and self._tmp is not None:
-                os.chmod(self._tmp, _new_file_mode(self.path))
-                os.replace(self._tmp, self.path)
+                os.chmod(self._tmp, _new_file_mode(self._target))
+                os.replace(self._tmp, self._target)
                 self._tmp = None
         except OSError as err:
             raise self._fail(err) from err
@@ -320,28 +323,106 @@ def _decoded_inputs(paths: Iterable[str], failures: list[str], html: bool | None
         yield name, decoded
 
 
+class _Chunked:
+    """Stands for the Doc of an input too long to tag in one piece (see :mod:`kgov_ner.chunking`)."""
+
+    def __init__(self, text: str, tagger: Any):
+        self.text = text
+        self.tagger = tagger
+
+    def records(self, name: str) -> Iterator[dict[str, Any]]:
+        """The entity records, streamed chunk by chunk, offsets into the whole text."""
+        from .chunking import iter_entities
+
+        for entity in iter_entities(self.tagger, self.text):
+            yield {"file": name, **entity}
+
+
+def _long_note(name: str, length: int) -> str:
+    from .chunking import TAG_CHUNK_CHARS
+
+    return (f"{PROG}: {name}: {length:,} characters: tagged in chunks of at most "
+            f"{TAG_CHUNK_CHARS:,} characters, each with its own body detection")
+
+
+def _too_long(name: str, length: int, fmt: str | None) -> str:
+    from .chunking import LONG_INPUT_CHARS
+
+    if fmt is None:
+        return (f"{PROG}: {name}: too long to tag in one piece ({length:,} characters, more "
+                f"than {LONG_INPUT_CHARS:,}): split the file, or use 'tag --format jsonl'")
+    return (f"{PROG}: {name}: too long for --format {fmt} ({length:,} characters, more than "
+            f"{LONG_INPUT_CHARS:,}): use --format jsonl or table, which tag it in chunks")
+
+
 def _tagged(
     paths: Iterable[str], failures: list[str], load: Callable[[], Any], html: bool | None = None,
-    emit_text: str | None = None, batch_size: int = 16,
-) -> Iterator[tuple[str, "Doc"]]:
+    emit_text: str | None = None, batch_size: int = 16, long_inputs: str = "refuse",
+    fmt: str | None = None,
+) -> Iterator[tuple[str, "Doc | _Chunked"]]:
+    """``(name, doc)`` for every input that decoded, in input order.
+
+    ``long_inputs`` says what happens to a text of more than
+    ``chunking.LONG_INPUT_CHARS`` characters (spaCy's ``nlp.max_length``:
+    the Tagger refuses such a text with a ``ValueError``): ``"refuse"``
+    reports it as a failed input (one line, naming the output format
+    ``fmt`` if given) and goes on with the others; ``"chunk"`` yields a
+    :class:`_Chunked` in place of its Doc (tagged in bounded memory when its
+    records are read).
+    """
+    from .chunking import LONG_INPUT_CHARS
+
+    if long_inputs not in ("chunk", "refuse"):
+        raise ValueError(f"long_inputs must be chunk or refuse, not {long_inputs!r}")
     decoded = _decoded_inputs(paths, failures, html=html, emit_text=emit_text)
+    if long_inputs == "refuse":
+        decoded = _refuse_long(decoded, failures, fmt)
     first = next(decoded, None)
     if first is None:
         return
     tagger = load()  # only pay for loading Kiwi once some input decoded
+    stream = itertools.chain([first], decoded)
     pending: deque[tuple[str, str]] = deque()
+    held: list[tuple[str, str]] = []
 
     def texts() -> Iterator[str]:
-        for name, dec in itertools.chain([first], decoded):
+        """The next run of inputs; stops before a long one (kept in ``held``)."""
+        for name, dec in stream:
+            if long_inputs == "chunk" and len(dec.text) > LONG_INPUT_CHARS:
+                held.append((name, dec.text))
+                return
             pending.append((name, dec.text))
             yield dec.text
 
-    # pipe: Kiwi analyses a batch of files in one call on its threads.
-    for doc in tagger.pipe(texts(), batch_size=batch_size):
-        name, text = pending.popleft()
-        if doc.text != text:
-            raise RuntimeError(f"{name}: the tagger changed the text; offsets would be wrong")
-        yield name, doc
+    while True:
+        # pipe: Kiwi analyses a batch of files in one call on its threads.
+        for doc in tagger.pipe(texts(), batch_size=batch_size):
+            name, text = pending.popleft()
+            if doc.text != text:
+                raise RuntimeError(f"{name}: the tagger changed the text; offsets would be wrong")
+            yield name, doc
+        if not held:
+            return
+        name, text = held.pop()
+        _error(_long_note(name, len(text)))
+        yield name, _Chunked(text, tagger)
+        del text
+
+
+def _refuse_long(decoded: Iterable[tuple[str, Decoded]], failures: list[str],
+                 fmt: str | None) -> Iterator[tuple[str, Decoded]]:
+    from .chunking import LONG_INPUT_CHARS
+
+    for name, dec in decoded:
+        if len(dec.text) > LONG_INPUT_CHARS:
+            _error(_too_long(name, len(dec.text), fmt))
+            failures.append(name)
+            continue
+        yield name, dec
+
+
+def _records(name: str, doc: "Doc | _Chunked") -> Iterable[dict[str, Any]]:
+    return doc.records(name) if isinstance(doc, _Chunked) else doc_records(name, doc)
 
 
 def _progress(items: Iterable, args: argparse.Namespace, unit: str = "file", total: int | None = None):
@@ -368,7 +449,21 @@ def _tag_one_file(tagger, job: tuple) -> dict:
     finally:
         sys.stderr = stderr
     out: dict = {"messages": messages, "failed": bool(failures), "text": "", "records": []}
+    from .chunking import LONG_INPUT_CHARS
+
     for name, decoded in items:
+        if len(decoded.text) > LONG_INPUT_CHARS:
+            if fmt not in ("jsonl", "table"):
+                messages.append(_too_long(name, len(decoded.text), fmt) + "\n")
+                out["failed"] = True
+                continue
+            messages.append(_long_note(name, len(decoded.text)) + "\n")
+            records = list(_Chunked(decoded.text, tagger).records(name))
+            if fmt == "table":
+                out["records"] = records
+            else:
+                out["text"] = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+            continue
         doc = tagger(decoded.text)
         if fmt == "table":
             out["records"] = doc_records(name, doc)
@@ -415,6 +510,20 @@ def _run_tag_parallel(args: argparse.Namespace, paths: list, out) -> list[str]:
     return failures
 
 
+def _output_is_input(output: str | None, paths: Iterable) -> str | None:
+    """The input that *output* would overwrite (the same file), if any."""
+    if output is None or not os.path.isfile(output):
+        return None
+    for path in paths:
+        if isinstance(path, str) and path != "-":
+            try:
+                if os.path.samefile(path, output):
+                    return path
+            except OSError:
+                continue
+    return None
+
+
 def run_tag(args: argparse.Namespace) -> int:
     from .kiwi_loader import preload_kiwi
 
@@ -425,6 +534,10 @@ def run_tag(args: argparse.Namespace) -> int:
         _error(f"{PROG}: --format html renders one page from all files: use --jobs 1")
         return EXIT_INPUT_ERROR
     paths = list(expand_inputs(args.files, recursive=args.recursive))
+    clash = _output_is_input(args.output, paths)
+    if clash is not None:
+        _error(f"{PROG}: {args.output}: is also an input ({clash}): writing the output would destroy it")
+        return EXIT_INPUT_ERROR
     if args.jobs == 1:
         preload_kiwi()  # overlaps Kiwi's ~2 s start with importing spaCy and loading the model
     failures: list[str] = []
@@ -434,17 +547,20 @@ def run_tag(args: argparse.Namespace) -> int:
                 failures = _run_tag_parallel(args, paths, out)
                 return EXIT_INPUT_ERROR if failures else EXIT_OK
             docs = _tagged(_progress(paths, args), failures, lambda: _load_tagger(args.all),
-                           html=True if args.html else None, emit_text=args.emit_text)
+                           html=True if args.html else None, emit_text=args.emit_text,
+                           long_inputs="chunk" if args.format in ("jsonl", "table") else "refuse",
+                           fmt=args.format)
             if args.format == "jsonl":
                 for name, doc in docs:
-                    write_jsonl(out, name, doc)
+                    for record in _records(name, doc):
+                        out.write(json.dumps(record, ensure_ascii=False) + "\n")
             elif args.format == "conll":
                 for name, doc in docs:
                     write_conll(out, name, doc)
             elif args.format == "html":
                 out.write(render_html(list(docs)))
             elif args.format == "table":
-                records = [r for name, doc in docs for r in doc_records(name, doc)]
+                records = [r for name, doc in docs for r in _records(name, doc)]
                 out.write(render_table(records))
             else:  # pragma: no cover - argparse restricts the choices
                 raise AssertionError(args.format)
@@ -515,8 +631,13 @@ encodings: UTF-8 (with or without BOM), UTF-16/32 with BOM, CP949/EUC-KR.
 A BOM is removed before tagging: offsets count from the character after it.
 Other encodings than plain UTF-8 are reported on stderr.
 
-exit status: 0 if every file was tagged, 2 if any could not be read or
-decoded (the others are still tagged) or on a usage error.
+inputs over 1,000,000 characters are tagged in chunks (jsonl, table) or
+refused (conll, html); see the README.
+
+exit status: 0 if every file was tagged; 2 if any could not be read, decoded
+or was too long for the format (the others are still tagged), on a usage
+error, or when the output cannot be written; 130 when interrupted (the -o
+file is then left as it was); 1 on an internal error (a bug).
 """
 
 
