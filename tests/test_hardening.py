@@ -405,18 +405,10 @@ def test_non_str_input_raises_type_error(tagger):
         list(iter_chunks(None))
 
 
-@pytest.mark.xfail(reason="a lone surrogate reaches Kiwi, which fails with a UnicodeDecodeError "
-                          "from inside kiwi_bridge; the CLI never produces one (strict decoding)",
-                   raises=UnicodeDecodeError, strict=True)
-def test_lone_surrogate(tagger):
-    text = "송파구\ud800는 우수구로 선정됐다."
-    try:
-        doc = tagger(text)
-    except UnicodeDecodeError:  # the current, obscure failure
-        raise
-    except (TypeError, ValueError):  # a clear refusal would be fine too
-        return
-    assert doc.text == text
+def test_lone_surrogate_is_refused_with_a_clear_error(tagger):
+    # Not a character, so no tagger can index it; strict decoding never makes one.
+    with pytest.raises(ValueError, match=r"lone surrogate \(U\+D800\) at offset 3"):
+        tagger("송파구\ud800는 우수구로 선정됐다.")
 
 
 def test_text_over_spacy_limit_needs_tag_long(tagger):

@@ -110,17 +110,29 @@ def _rule_tags(doc: Doc, lo: int, hi: int, words: list[str]) -> list[dict[str, b
             tags[end - lo][f"rule:after-{label}"] = True
     # Words of a program name found elsewhere on the page: a headline often
     # names a program by its core word only (희망일자리 for 서울 희망일자리 만들기).
-    words_in: dict[str, set] = {}
+    # Counted, not listed: a token's word is "elsewhere" when more spans of
+    # that label contain it than the ones covering the token itself.
+    in_spans: dict[tuple[str, str], int] = {}
+    covering: dict[int, dict[str, int]] = {}
     for start, end, label in spans:
         if label in ("PROGRAM", "DISTRICT"):
+            seen: set[str] = set()
             for i in range(start, end):
-                word = doc[i].text
+                word = words[i - lo] if lo <= i < hi else doc[i].text
                 if len(word) >= 2 and not word.isspace():
-                    words_in.setdefault(word, set()).add((label, start, end))
-    if words_in:
+                    key = (word, label)
+                    if word not in seen:  # spans are counted, not occurrences
+                        seen.add(word)
+                        in_spans[key] = in_spans.get(key, 0) + 1
+                    if lo <= i < hi:
+                        own = covering.setdefault(i, {})
+                        own[label] = own.get(label, 0) + 1
+    if in_spans:
         for i in range(lo, hi):
-            for label, start, end in words_in.get(words[i - lo], ()):
-                if not (start <= i < end):
+            word = words[i - lo]
+            own = covering.get(i, {})
+            for label in ("PROGRAM", "DISTRICT"):
+                if in_spans.get((word, label), 0) > own.get(label, 0):
                     tags[i - lo][f"doc:elsewhere-{label}"] = True
     for ent in doc.ents:  # the resolved set: what the rule layer alone would output
         for i in range(max(ent.start, lo), min(ent.end, hi)):

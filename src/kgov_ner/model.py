@@ -109,10 +109,15 @@ def merge_spans(model_spans: Iterable[Span3], rule_spans: Iterable[Span3], polic
         return sorted(model_spans)
     if policy not in MERGE_POLICIES:
         raise ValueError(f"unknown merge policy {policy!r}; allowed: {', '.join(MERGE_POLICIES)}")
+    from .rules import DisjointSpans
+
     first, second = (model_spans, rule_spans) if policy == "combined" else (rule_spans, model_spans)
     chosen = list(first)
+    taken = DisjointSpans()
+    for s, e, _ in first:
+        taken.add(s, e)
     for s, e, label in second:
-        if all(e <= cs or ce <= s for cs, ce, _ in chosen):
+        if taken.add(s, e):
             chosen.append((s, e, label))
     return sorted(chosen)
 

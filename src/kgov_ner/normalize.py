@@ -715,12 +715,13 @@ def _split_title(stem: str) -> tuple[str | None, str]:
     return None, stem
 
 
-def _district_name(surface: str, pos: int, doc_text: str, districts: Sequence[dict], ctx_cache: list) -> str | None:
+def _district_name(surface: str, pos: int, doc_text: str, districts: Sequence[dict], ctx_cache: list,
+                   index: dict) -> str | None:
     """Full name of the district written at ``pos``; the caller's normalised
     DISTRICT entity when one sits there, else resolved with the page context."""
-    for d in districts:
-        if d.get("start") == pos and isinstance(d.get("norm"), dict):
-            return d["norm"].get("name")
+    d = index.get(pos)
+    if d is not None and isinstance(d.get("norm"), dict):
+        return d["norm"].get("name")
     if not ctx_cache:
         spans = [
             (d["start"], d["end"])
@@ -735,6 +736,11 @@ def _district_name(surface: str, pos: int, doc_text: str, districts: Sequence[di
     return normalize_district(surface, ctx_cache[0].at(pos, pos + len(surface))).get("name")
 
 
+def district_index(districts: Sequence[dict]) -> dict[int, dict]:
+    """Start offset → district dict, for :func:`normalize_official`."""
+    return {d["start"]: d for d in districts if isinstance(d, dict) and isinstance(d.get("start"), int)}
+
+
 def _is_district_word(word: str) -> bool:
     return bool(default_gazetteer().lookup(word)) or _upper_of_word(word) is not None
 
@@ -746,26 +752,32 @@ _ORG_WORDS = frozenset({"전", "현", "신임", "초대", "민선"})
 
 
 @_never_raise(_OFFICIAL_KEYS)
-def normalize_official(doc_text: str, start: int, end: int, districts: list[dict]) -> dict:
+def normalize_official(doc_text: str, start: int, end: int, districts: list[dict],
+                       context: "DistrictContext | None" = None, index: dict | None = None) -> dict:
     """Role and district of the OFFICIAL at ``doc_text[start:end]``.
 
     ``districts`` are the page's DISTRICT entities as dicts with ``start``,
     ``end`` (offsets into ``doc_text``) and optionally ``text`` and ``norm``
     (a :func:`normalize_district` result); they resolve same-named districts
-    (동구청장) the way the rest of the page does.
+    (동구청장) the way the rest of the page does. ``context`` and ``index``
+    (start offset → district dict): the page's :class:`DistrictContext` and
+    district index when the caller has built them already (a page with many
+    officials must not rebuild them for each).
 
     >>> normalize_official("박겸수 강북구청장은", 0, 3, [])
     {'role': '구청장', 'district': '서울특별시 강북구'}
     """
     if not isinstance(doc_text, str) or not (0 <= start < end <= len(doc_text)):
         return {**_OFFICIAL_KEYS, "reason": "span outside the text"}
-    districts = [d for d in (districts or []) if isinstance(d, dict)]
-    ctx_cache: list = []
+    if index is None:
+        districts = [d for d in (districts or []) if isinstance(d, dict)]
+        index = district_index(districts)
+    ctx_cache: list = [context] if context is not None else []
 
     def result(role: str, surface: str | None, pos: int | None) -> dict:
         name = None
         if surface and pos is not None:
-            name = _district_name(surface, pos, doc_text, districts, ctx_cache)
+            name = _district_name(surface, pos, doc_text, districts, ctx_cache, index)
         return {"role": role, "district": name}
 
     def titled(word: str, pos: int, district_before: tuple[str, int] | None) -> dict | None:
@@ -882,7 +894,9 @@ def _district_entities(doc, ctx: DistrictContext) -> list[dict]:
     ]
 
 
-def _normalize(doc, ent, ctx: Callable[[], DistrictContext], districts: Callable[[], list[dict]]) -> dict:
+def _normalize(doc, ent, ctx: Callable[[], DistrictContext], districts: Callable[[], list[dict]],
+               index: Callable[[], dict] | None = None) -> dict:
+    index = index or _lazy(lambda: district_index(districts()))
     label = ent.label_
     if label == "MONEY":
         return normalize_money(ent.text)
@@ -893,7 +907,8 @@ def _normalize(doc, ent, ctx: Callable[[], DistrictContext], districts: Callable
     if label == "DISTRICT":
         return normalize_district(ent.text, ctx().at(ent.start_char, ent.end_char))
     if label == "OFFICIAL":
-        return normalize_official(doc_text(doc), ent.start_char, ent.end_char, districts())
+        return normalize_official(doc_text(doc), ent.start_char, ent.end_char, districts(), context=ctx(),
+                                  index=index())
     return {"reason": f"no normaliser for label {label!r}"}
 
 
@@ -922,10 +937,11 @@ def normalize_doc(doc) -> list[dict]:
     """Normalised values of ``doc.ents``, in order; the page context is built once."""
     ctx = _lazy(lambda: DistrictContext.from_doc(doc))
     districts = _lazy(lambda: _district_entities(doc, ctx()))
+    index = _lazy(lambda: district_index(districts()))
     out = []
     for ent in doc.ents:
         try:
-            out.append(_normalize(doc, ent, ctx, districts))
+            out.append(_normalize(doc, ent, ctx, districts, index))
         except Exception as exc:  # noqa: BLE001 - see _never_raise
             out.append({**_KEYS_BY_LABEL.get(ent.label_, {}), "reason": f"internal error: {type(exc).__name__}: {exc}"})
     return out

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import threading
 from typing import Iterable, Iterator
 
@@ -304,9 +305,17 @@ def entity_dict(ent: Span) -> dict:
     return out
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _check_text(text) -> str:
     if not isinstance(text, str):
         raise TypeError(f"kgov_ner expects str, got {type(text).__name__}")
+    bad = _SURROGATE.search(text)
+    if bad:
+        # A lone surrogate is no character: it cannot be encoded for Kiwi.
+        raise ValueError(f"text has a lone surrogate (U+{ord(bad.group()):04X}) at offset {bad.start()}: "
+                         "decode the input with errors='strict' or clean it first")
     return text
 
 

@@ -13,6 +13,7 @@ the word lists live in ``kgov_ner/data`` where users can extend them.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass
@@ -522,14 +523,14 @@ def _later_mentions(text: str, names: Iterable[str]) -> Iterator[Candidate]:
 
 def find_all(text: str, morphs: Sequence[MorphInfo] = ()) -> list[Candidate]:
     """Every rule's candidates on ``text`` (may overlap)."""
-    by_start: dict[int, list[MorphInfo]] = {}
-    for m in morphs:
-        by_start.setdefault(m.start, []).append(m)
+    ordered = sorted(morphs, key=lambda m: m.start)
+    starts = [m.start for m in ordered]
 
     def morphs_of(start: int, end: int) -> Sequence[MorphInfo] | None:
-        if not morphs:
+        if not ordered:
             return None
-        return [m for m in morphs if start <= m.start and m.end <= end and m.end > m.start]
+        lo, hi = bisect.bisect_left(starts, start), bisect.bisect_left(starts, end)
+        return [m for m in ordered[lo:hi] if m.end <= end and m.end > m.start]
 
     out: list[Candidate] = []
     out.extend(find_programs(text))
@@ -543,12 +544,29 @@ def find_all(text: str, morphs: Sequence[MorphInfo] = ()) -> list[Candidate]:
 def resolve(candidates: Iterable[Candidate]) -> list[Candidate]:
     """Non-overlapping subset: lower priority value first, then longer, then earlier."""
     chosen: list[Candidate] = []
-    taken: list[tuple[int, int]] = []
+    taken = DisjointSpans()
     for c in sorted(candidates, key=lambda c: (c.priority, -(c.end - c.start), c.start)):
-        if c.end <= c.start:
-            continue
-        if any(c.start < e and s < c.end for s, e in taken):
-            continue
-        chosen.append(c)
-        taken.append((c.start, c.end))
+        if c.end > c.start and taken.add(c.start, c.end):
+            chosen.append(c)
     return sorted(chosen, key=lambda c: c.start)
+
+
+class DisjointSpans:
+    """Non-overlapping ``[start, end)`` spans kept sorted: overlap checks in log time."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect.bisect_left(self.starts, end)  # spans starting before ``end``
+        return i > 0 and self.ends[i - 1] > start
+
+    def add(self, start: int, end: int) -> bool:
+        """Add the span unless it overlaps one already there; say whether it was added."""
+        if self.overlaps(start, end):
+            return False
+        i = bisect.bisect_left(self.starts, start)
+        self.starts.insert(i, start)
+        self.ends.insert(i, end)
+        return True
