@@ -62,7 +62,21 @@ def test_a_single_sentence_is_all_body(tagger):
     assert doc._.body == [(0, len(doc.text))]
 
 
-def test_missing_trafilatura_gives_one_line(monkeypatch, tmp_path):
+@pytest.mark.parametrize(
+    "error, message",
+    [
+        # not installed at all
+        (ModuleNotFoundError("No module named 'trafilatura'", name="trafilatura"), r"needs trafilatura"),
+        # installed, but one of its own imports is missing
+        (ModuleNotFoundError("No module named 'justext'", name="justext"), r"installed but needs justext"),
+        # installed, but broken: lxml >= 5.2 without lxml_html_clean raises a bare ImportError
+        (
+            ImportError("lxml.html.clean module is now a separate project lxml_html_clean.\nInstall it."),
+            r"failed to import \(lxml\.html\.clean module is now a separate project lxml_html_clean\.\)",
+        ),
+    ],
+)
+def test_missing_trafilatura_gives_one_line(monkeypatch, error, message):
     import builtins
 
     from kgov_ner import io
@@ -71,9 +85,11 @@ def test_missing_trafilatura_gives_one_line(monkeypatch, tmp_path):
 
     def no_trafilatura(name, *args, **kwargs):
         if name == "trafilatura":
-            raise ImportError("no")
+            raise error
         return real_import(name, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "__import__", no_trafilatura)
-    with pytest.raises(io.InputError, match=r"pip install 'kgov_ner\[html\]'"):
+    with pytest.raises(io.InputError, match=message) as caught:
         io.html_to_text("<p>x</p>", "page.html")
+    assert "\n" not in str(caught.value)
+    assert "pip install 'kgov_ner[html]'" in str(caught.value)

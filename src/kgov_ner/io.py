@@ -352,9 +352,19 @@ def html_to_text(html: str, name: str) -> str:
     """
     try:
         import trafilatura
-    except ImportError:
+    except ModuleNotFoundError as exc:
+        if exc.name != "trafilatura":
+            raise InputError(
+                f"{name}: trafilatura is installed but needs {exc.name}: pip install 'kgov_ner[html]'"
+            ) from None
         raise InputError(
             f"{name}: reading HTML needs trafilatura: pip install 'kgov_ner[html]'"
+        ) from None
+    except ImportError as exc:
+        # e.g. lxml >= 5.2 without lxml_html_clean: an ImportError, not a missing module
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise InputError(
+            f"{name}: trafilatura failed to import ({reason}): pip install 'kgov_ner[html]'"
         ) from None
     text = trafilatura.extract(html, favor_recall=True, include_comments=False, include_tables=True)
     if text is None:
