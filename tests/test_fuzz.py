@@ -129,3 +129,39 @@ def test_iter_chunks_never_split_a_decomposed_syllable(text, max_chars):
     text = unicodedata.normalize("NFD", text)
     for _, chunk in iter_chunks(text, max_chars):
         assert not ("\u1161" <= chunk[0] <= "\u11ff"), "a chunk starts inside a syllable"
+
+
+def test_nfd_amount_before_a_jamo_filler_keeps_its_whole_last_syllable(fuzz_tagger):
+    # Found by the fuzzer: NFD 원 followed by U+1160 (a filler that NFC leaves alone) normalised as
+    # one cluster, so the end of 4500만 원 mapped back to the start of 원 and the span broke.
+    text = "4500만 " + unicodedata.normalize("NFD", "원") + "\u1160각"
+    doc = fuzz_tagger(text)
+    check(text, doc)
+    assert [(e.start_char, e.end_char, e.label_) for e in doc.ents] == [(0, 9, "MONEY")]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.one_of(_PIECES, st.sampled_from(["\u0301", "\u1160", "\u11a8", "\u3099"])), max_size=40)
+       .map("".join).map(lambda t: unicodedata.normalize("NFD", t) if len(t) % 2 else t))
+def test_nfc_view_maps_every_span_back_to_text_that_normalises_to_it(text):
+    from kgov_ner.textnorm import nfc_view
+
+    view = nfc_view(text)
+    assert view.text == unicodedata.normalize("NFC", text)
+    n = len(view.text)
+    starts = [i for i in range(n + 1) if view.orig(i) == view.orig_end(i)]  # piece boundaries
+    for a in starts:
+        for b in starts:
+            if a < b:
+                assert unicodedata.normalize("NFC", text[view.orig(a):view.orig_end(b)]) == view.text[a:b]
+    for i in range(n + 1):  # inside a piece a span widens to the piece, never shrinks
+        assert view.orig(i) <= view.orig_end(i) if i < n else view.orig_end(i) == len(text)
+
+
+@pytest.mark.parametrize("gap", [" ", "\u00a0", "  ", "\t"])
+def test_an_unclosed_quote_names_a_program_from_its_first_word(fuzz_tagger, gap):
+    # Found by the fuzzer: the span began at the space after ‘ and could not become an entity.
+    text = f"‘{gap}일자리 만들기"
+    doc = fuzz_tagger(text)
+    check(text, doc)
+    assert [(e.text, e.label_) for e in doc.ents] == [("일자리 만들기", "PROGRAM")]

@@ -433,7 +433,7 @@ class DistrictContext:
             from .rules import find_districts
 
             view = nfc_view(text)  # rules match NFC; offsets must index ``text``
-            spans = [(view.orig(c.start), view.orig(c.end)) for c in find_districts(view.text)]
+            spans = [(view.orig(c.start), view.orig_end(c.end)) for c in find_districts(view.text)]
         return cls(text, [(s, e, text[s:e]) for s, e in spans])
 
     def at(self, start: int, end: int) -> DistrictContext:

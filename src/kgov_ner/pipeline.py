@@ -88,7 +88,7 @@ class RuleTagger:
                 for m in morphs_at[start]
             ]
             for c in find_all(view.text, morphs):
-                start, end = view.orig(c.start) + r_start, view.orig(c.end) + r_start
+                start, end = view.orig(c.start) + r_start, view.orig_end(c.end) + r_start
                 if end > start:
                     mapped.append(Candidate(start, end, c.label, c.rule, c.priority))
         chosen = resolve(mapped)

@@ -355,8 +355,11 @@ def _unclosed_phrase(text: str, start: int, end: int) -> tuple[int, int] | None:
     not when they do (‘… 만들기사업 평가에서 → …만들기사업).
     """
     last_end = None
+    first = None
     for m in _WORD_RE.finditer(text, start, end):
         w = m.group(0)
+        if first is None:
+            first = m.start()  # the name starts at its first word, not at spaces after the quote
         core = w.rstrip(".,;:!?)]>’”")
         stem, particles = split_particles(core)
         if core == w and not particles:
@@ -366,9 +369,9 @@ def _unclosed_phrase(text: str, start: int, end: int) -> tuple[int, int] | None:
         if not done and stem and _names_program(text[start:m.start() + len(stem)]):
             last_end = m.start() + len(stem)
         break
-    if last_end is None:
+    if last_end is None or first is None:
         return None
-    return start, last_end
+    return first, last_end
 
 
 def split_particles(word: str) -> tuple[str, str]:
