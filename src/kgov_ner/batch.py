@@ -12,6 +12,7 @@ never shipped pickled.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -33,13 +34,26 @@ def entity_records(doc) -> list[dict]:
     return [entity_dict(ent) for ent in doc.ents]
 
 
+def _memory_zone(tagger):
+    """``tagger.nlp.memory_zone()`` (spaCy ≥ 3.8), else a no-op context."""
+    zone = getattr(getattr(tagger, "nlp", None), "memory_zone", None)
+    return zone() if zone is not None else contextlib.nullcontext()
+
+
 def tag_batch(records: Sequence[Mapping[str, Any]], tagger=None, text_key: str = "text",
-              id_key: str = "id") -> list[dict]:
+              id_key: str = "id", memory_zone: bool = True) -> list[dict]:
     """Tag a batch of ``{"id", "text"}`` records; results in input order.
 
     Each result is ``{"id": ..., "entities": [...]}``, or ``{"id": ..., "error": "..."}``
     for a record that is not a mapping with a ``str`` text or whose tagging
     failed; the other records are still tagged.
+
+    With ``memory_zone`` (default) the batch runs inside spaCy's
+    ``nlp.memory_zone()`` (spaCy ≥ 3.8): the strings and lexemes the batch
+    adds to the vocabulary are freed when it ends, so a long-running worker's
+    StringStore does not grow with every new word. The Docs never leave the
+    zone: only plain dicts are returned. Pass ``False`` when the caller
+    already runs inside a memory zone (zones do not nest).
 
     >>> tag_batch([{"id": 1, "text": "송파구가 선정됐다."}, {"id": 2, "text": None}])[1]
     {'id': 2, 'error': 'TypeError: kgov_ner expects str, got NoneType'}
@@ -56,21 +70,24 @@ def tag_batch(records: Sequence[Mapping[str, Any]], tagger=None, text_key: str =
             results[i] = {"id": rid, "error": f"TypeError: kgov_ner expects str, got {type(text).__name__}"}
         else:
             good.append((i, text))
-    try:
-        docs = list(tagger.pipe([t for _, t in good]))
-    except Exception:  # one bad document must not sink the batch: redo them one by one
-        docs = []
-        for _, text in good:
-            try:
-                docs.append(tagger(text))
-            except Exception as exc:  # noqa: BLE001 - captured per document, by design
-                docs.append(exc)
-    for (i, _), doc in zip(good, docs):
-        rid = records[i].get(id_key)
-        if isinstance(doc, Exception):
-            results[i] = {"id": rid, "error": f"{type(doc).__name__}: {doc}"}
-        else:
-            results[i] = {"id": rid, "entities": entity_records(doc)}
+    with _memory_zone(tagger) if memory_zone else contextlib.nullcontext():
+        try:
+            docs = list(tagger.pipe([t for _, t in good]))
+        except Exception:  # one bad document must not sink the batch: redo them one by one
+            docs = []
+            for _, text in good:
+                try:
+                    docs.append(tagger(text))
+                except Exception as exc:  # noqa: BLE001 - captured per document, by design
+                    docs.append(exc)
+        for (i, _), doc in zip(good, docs):
+            rid = records[i].get(id_key)
+            if isinstance(doc, Exception):
+                results[i] = {"id": rid, "error": f"{type(doc).__name__}: {doc}"}
+            else:
+                # inside the zone: a Doc must not be touched after it ends
+                results[i] = {"id": rid, "entities": entity_records(doc)}
+        del docs
     return results  # type: ignore[return-value]
 
 

@@ -524,6 +524,21 @@ def _output_is_input(output: str | None, paths: Iterable) -> str | None:
     return None
 
 
+def _run_tag_dask(args: argparse.Namespace, paths: list) -> int:
+    try:
+        from .dask import run_tag_dask
+    except ImportError as exc:
+        _error(f"{PROG}: {exc}")
+        return EXIT_INPUT_ERROR
+    try:
+        with _Output(args.output) as out:
+            return run_tag_dask(paths, out, workers=args.workers, scheduler=args.scheduler,
+                                keep_boilerplate=args.all, html=True if args.html else None)
+    except OutputError as exc:
+        _error(str(exc))
+        return EXIT_INPUT_ERROR
+
+
 def run_tag(args: argparse.Namespace) -> int:
     from .kiwi_loader import preload_kiwi
 
@@ -533,11 +548,25 @@ def run_tag(args: argparse.Namespace) -> int:
     if args.jobs > 1 and args.format == "html":
         _error(f"{PROG}: --format html renders one page from all files: use --jobs 1")
         return EXIT_INPUT_ERROR
+    if args.engine != "dask" and (args.workers is not None or args.scheduler):
+        _error(f"{PROG}: --workers and --scheduler go with --engine dask")
+        return EXIT_INPUT_ERROR
+    if args.engine == "dask" and args.format != "jsonl":
+        _error(f"{PROG}: --engine dask writes --format jsonl only")
+        return EXIT_INPUT_ERROR
+    if args.workers is not None and args.workers < 1:
+        _error(f"{PROG}: --workers must be at least 1, got {args.workers}")
+        return EXIT_INPUT_ERROR
+    if args.workers is not None and args.scheduler:
+        _error(f"{PROG}: --workers starts a local cluster, --scheduler uses a running one: give one of them")
+        return EXIT_INPUT_ERROR
     paths = list(expand_inputs(args.files, recursive=args.recursive))
     clash = _output_is_input(args.output, paths)
     if clash is not None:
         _error(f"{PROG}: {args.output}: is also an input ({clash}): writing the output would destroy it")
         return EXIT_INPUT_ERROR
+    if args.engine == "dask":
+        return _run_tag_dask(args, paths)
     if args.jobs == 1:
         preload_kiwi()  # overlaps Kiwi's ~2 s start with importing spaCy and loading the model
     failures: list[str] = []
@@ -688,6 +717,12 @@ def build_parser() -> argparse.ArgumentParser:
     tag.add_argument("-j", "--jobs", type=int, default=1, metavar="N",
                      help="tag with N worker processes, each with its own Kiwi (default: 1)")
     tag.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    tag.add_argument("--engine", choices=("local", "dask"), default="local",
+                     help="local processes (default) or a Dask cluster (needs kgov_ner[dask]; jsonl only)")
+    tag.add_argument("--workers", type=int, metavar="N",
+                     help="with --engine dask: start a local cluster of N worker processes (default: one per core)")
+    tag.add_argument("--scheduler", metavar="ADDRESS",
+                     help="with --engine dask: use the running cluster at ADDRESS (tcp://host:port)")
     tag.add_argument("--all", action="store_true",
                      help="keep entities outside the detected article body, marked \"in_body\": false")
     tag.add_argument("--html", action="store_true",
