@@ -146,3 +146,37 @@ def test_notebook_runs_top_to_bottom_without_touching_the_shipped_model(tmp_path
         del os.environ["KGOV_NER_MODEL_OUT"]
     assert (tmp_path / "model" / "meta.json").is_file()
     assert (ROOT / "models" / "default" / "model.crfsuite").read_bytes() == shipped
+
+
+def test_tagging_items_score_exactly_as_the_feature_dicts(seed_gold):
+    """The loaded model tags CRFsuite items filtered to its attributes; training
+    and cross-validation use the feature dicts. Same tags, same path probability."""
+    from kgov_ner.features import doc_items, to_attributes
+    from kgov_ner.kiwi_bridge import analysed_regions
+    from kgov_ner.model import DEFAULT_MODEL_DIR
+
+    crf = load_model(DEFAULT_MODEL_DIR).estimator
+    known = crf.attributes
+    conformance = ROOT / "tests" / "data" / "conformance.jsonl"
+    texts = [r["text"] for r in seed_gold]
+    texts += [json.loads(line)["text"] for line in conformance.read_text(encoding="utf-8").splitlines()[:60]]
+    nlp = build_nlp(normalize=False, body="mark")  # every token analysed, boilerplate included
+    nlp.remove_pipe("kgov_body")
+    regions = dropped = 0
+    for doc in nlp.pipe(texts):
+        for a, b in analysed_regions(doc):
+            span = doc.char_span(a, b, alignment_mode="expand")
+            if span is None or len(span) == 0:
+                continue
+            feats = doc_features(doc, span.start, span.end)
+            items = doc_items(doc, span.start, span.end, known)
+            assert items == [to_attributes(f, known) for f in feats]
+            dropped += sum(len(to_attributes(f)) - len(i) for f, i in zip(feats, items))
+            tagger = crf._tagger
+            tags = tagger.tag(feats)
+            p_feats = tagger.probability(tags)
+            assert tagger.tag(items) == tags
+            assert tagger.probability(tags) == pytest.approx(p_feats, rel=1e-12)
+            regions += 1
+    assert regions >= len(texts)
+    assert dropped > 0  # the filter is doing something: the model weighs a fraction of the features

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 
+from spacy.attrs import IDX, LENGTH, SPACY, TAG
 from spacy.tokens import Doc
 
 from .kiwi_bridge import MORPHS_KEY, doc_text
@@ -86,12 +87,17 @@ def _line_info(text: str) -> tuple[list[int], dict[int, dict]]:
             line_of[k] = idx
         stripped = line.strip()
         length = len(stripped)
-        shapes[idx] = {
+        shape: dict = {
             "line.len": "0" if length == 0 else "short" if length < 20 else "mid" if length < 60 else "long",
-            "line.sent_end": bool(_SENT_END.search(stripped)),
-            "line.list": bool(stripped) and stripped[0] in _LIST_MARKERS,
-            "line.bracket": stripped.startswith(("[", "<", "【")),
         }
+        # Flags are set only when true (see _token_base).
+        if _SENT_END.search(stripped):
+            shape["line.sent_end"] = True
+        if stripped and stripped[0] in _LIST_MARKERS:
+            shape["line.list"] = True
+        if stripped.startswith(("[", "<", "【")):
+            shape["line.bracket"] = True
+        shapes[idx] = shape
         start = end + 1
     return line_of, shapes
 
@@ -144,9 +150,12 @@ _ADMIN_SUFFIX2 = ("기관", "등급", "표창")
 _ADMIN_SUFFIX1 = frozenset("구시군도상급")
 
 
-def _token_base(text: str, tag: str, ws: str, morphs: tuple, titles: tuple[str, ...]) -> dict:
+def _token_base(text: str, tag: str, ws: bool, m0tag: str | None, mlast_tag: str | None, m0: str | None,
+                titles: tuple[str, ...]) -> dict:
+    """The token's own features. Flags are set only when true: CRFsuite weighs an
+    attribute by its value, so a false flag adds nothing but conversion time."""
     if text.isspace():
-        return {"space": True, "newline": "\n" in text}
+        return {"space": True, "newline": True} if "\n" in text else {"space": True}
     feats = {
         "w": text,
         "tag": tag,
@@ -156,12 +165,13 @@ def _token_base(text: str, tag: str, ws: str, morphs: tuple, titles: tuple[str, 
         "suf1": text[-1:],
         "suf2": text[-2:],
         "pre1": text[:1],
-        "ws": bool(ws),
     }
-    if morphs:
-        feats["m0tag"] = morphs[0].tag
-        feats["m-1tag"] = morphs[-1].tag
-        feats["m0"] = morphs[0].form
+    if ws:
+        feats["ws"] = True
+    if m0tag is not None:
+        feats["m0tag"] = m0tag
+        feats["m-1tag"] = mlast_tag
+        feats["m0"] = m0
     if text.endswith(_ADMIN_SUFFIX2):
         feats["suf.admin"] = text[-2:]
     elif text[-1:] in _ADMIN_SUFFIX1:
@@ -181,59 +191,177 @@ def doc_features(doc: Doc, start: int = 0, end: int | None = None) -> list[dict]
     >>> doc_features(doc)[0]["w"]
     '강북구'
     """
-    end = len(doc) if end is None else end
-    if end <= start:
+    prep = _prepare(doc, start, end)
+    if prep is None:
         return []
-    span = doc[start:end]
-    offset = span.start_char
-    text = doc_text(doc)[offset:span.end_char]
-    titles = tuple(word_list("titles.txt"))
-    quotes = _quote_depths(text)
-    brackets = _bracket_depths(text)
-    line_of, shapes = _line_info(text)
-    morphs_at = doc.user_data.get(MORPHS_KEY, {})
-    tokens = [(t.text, t.tag_, t.whitespace_, t.idx - offset, t.idx) for t in span]
-    rule_tags = _rule_tags(doc, start, end, [w for w, *_ in tokens])
-    base = [_token_base(w, tag, ws, morphs_at.get(idx, ()), titles) for w, tag, ws, _, idx in tokens]
-
+    text, tokens, keys, cache, rule_tags, quotes, brackets, line_of, shapes = prep
     out: list[dict] = []
     n = len(tokens)
-    for i, (word, _, _, ci, _) in enumerate(tokens):
-        b = base[i]
+    for i, ci in enumerate(tokens):
+        b = cache[keys[i]]["base"]
         f = {"bias": 1.0, **b, **rule_tags[i]}
         if "space" not in b:
-            f["inq"] = bool(quotes[ci])
-            f["inbr"] = bool(brackets[ci])
+            if quotes[ci]:
+                f["inq"] = True
+            if brackets[ci]:
+                f["inbr"] = True
             f.update(shapes[line_of[ci]])
             prev_text = text[ci - 1] if ci > 0 else "\n"
-            f["bol"] = prev_text == "\n"
-            f["after_space"] = prev_text in (" ", "\t", "\xa0")
+            if prev_text == "\n":
+                f["bol"] = True
+            elif prev_text in (" ", "\t", "\xa0"):
+                f["after_space"] = True
         for off in (-2, -1, 1, 2):
             j = i + off
-            key = _KEYS[off]
             if j < 0:
-                f[key + "BOS"] = True
-                continue
-            if j >= n:
-                f[key + "EOS"] = True
-                continue
-            nb = base[j]
-            if "space" in nb:
-                f[key + "space"] = True
-                if nb["newline"]:
-                    f[key + "nl"] = True
-                continue
-            f[key + "w"] = nb["w"]
-            f[key + "tag"] = nb["tag"]
-            f[key + "cls"] = nb["cls"]
-            if off in (-1, 1):
-                f[key + "suf1"] = nb["suf1"]
-                if "title" in nb:
-                    f[key + "title"] = True
-                for k in rule_tags[j]:
-                    f[key + k] = True
+                f[_KEYS[off] + "BOS"] = True
+            elif j >= n:
+                f[_KEYS[off] + "EOS"] = True
+            else:
+                nb = cache[keys[j]]
+                f.update(nb[off])
+                if off in (-1, 1) and "space" not in nb["base"]:
+                    for k in rule_tags[j]:
+                        f[_KEYS[off] + k] = True
         out.append(f)
     return out
 
 
+def doc_items(doc: Doc, start: int, end: int, known: "frozenset[str]") -> list[dict[str, float]]:
+    """:func:`doc_features` as CRFsuite attributes, keeping only those in ``known``.
+
+    A CRF scores an item by the weights of its attributes; an attribute the
+    model never kept weighs nothing, so dropping it changes no score. Each
+    token gets ``{"name:value": 1.0}`` for a string feature and ``{"name":
+    value}`` for a number or flag, as CRFsuite reads a feature dict, so a model
+    tags these exactly as it tags :func:`doc_features` (a test holds the two
+    equal). The token-shape part of the features is converted once per shape.
+    """
+    prep = _prepare(doc, start, end)
+    if prep is None:
+        return []
+    text, tokens, keys, cache, rule_tags, quotes, brackets, line_of, shapes = prep
+    filtered = _filtered_cache(cache, known)
+    conv = []
+    for key in keys:
+        entry = filtered.get(key)
+        if entry is None:
+            entry = filtered[key] = {part: to_attributes(d, known) for part, d in cache[key].items()}
+        conv.append(entry)
+    line_items = {idx: to_attributes(shape, known) for idx, shape in shapes.items()}
+    bias = to_attributes({"bias": 1.0}, known)
+    flags = {name: name in known for name in ("inq", "inbr", "bol", "after_space")}
+    ends = {off: (_KEYS[off] + "BOS", _KEYS[off] + "EOS") for off in _KEYS}
+    out: list[dict] = []
+    n = len(tokens)
+    for i, ci in enumerate(tokens):
+        entry = conv[i]
+        f = {**bias, **entry["base"]}
+        for k in rule_tags[i]:
+            if k in known:
+                f[k] = 1.0
+        if "space" not in cache[keys[i]]["base"]:
+            if quotes[ci] and flags["inq"]:
+                f["inq"] = 1.0
+            if brackets[ci] and flags["inbr"]:
+                f["inbr"] = 1.0
+            f.update(line_items[line_of[ci]])
+            prev_text = text[ci - 1] if ci > 0 else "\n"
+            if prev_text == "\n":
+                if flags["bol"]:
+                    f["bol"] = 1.0
+            elif prev_text in (" ", "\t", "\xa0") and flags["after_space"]:
+                f["after_space"] = 1.0
+        for off in (-2, -1, 1, 2):
+            j = i + off
+            if j < 0:
+                if ends[off][0] in known:
+                    f[ends[off][0]] = 1.0
+            elif j >= n:
+                if ends[off][1] in known:
+                    f[ends[off][1]] = 1.0
+            else:
+                f.update(conv[j][off])
+                if off in (-1, 1) and rule_tags[j] and "space" not in cache[keys[j]]["base"]:
+                    for k in rule_tags[j]:
+                        name = _KEYS[off] + k
+                        if name in known:
+                            f[name] = 1.0
+        out.append(f)
+    return out
+
+
+def to_attributes(features: dict, known: "frozenset[str] | None" = None) -> dict[str, float]:
+    """One feature dict as CRFsuite attributes (``name:value`` → 1.0, ``name`` → number)."""
+    out: dict[str, float] = {}
+    for k, v in features.items():
+        if isinstance(v, str):
+            k, v = f"{k}:{v}", 1.0
+        else:
+            v = float(v)
+        if known is None or k in known:
+            out[k] = v
+    return out
+
+
+def _prepare(doc: Doc, start: int, end: int | None):
+    """What both feature paths read: per-token offsets, shape keys, rule tags, layout."""
+    end = len(doc) if end is None else end
+    if end <= start:
+        return None
+    full = doc_text(doc)
+    strings = doc.vocab.strings
+    # Read from arrays: making a Token object per token costs more than the features.
+    tokens = [(full[idx:idx + length], strings[tag] if tag else "", " " if space else "", idx)
+              for idx, length, tag, space in doc.to_array([IDX, LENGTH, TAG, SPACY])[start:end].tolist()]
+    offset = tokens[0][3]
+    text = full[offset:tokens[-1][3] + len(tokens[-1][0])]
+    titles = tuple(word_list("titles.txt"))
+    morphs_at = doc.user_data.get(MORPHS_KEY, {})
+    rule_tags = _rule_tags(doc, start, end, [w for w, *_ in tokens])
+    cache = _base_cache(titles)
+    keys = []
+    for w, tag, ws, idx in tokens:
+        morphs = morphs_at.get(idx)
+        key = (w, tag, ws, morphs[0].tag, morphs[-1].tag, morphs[0].form) if morphs else (w, tag, ws, None, None, None)
+        if key not in cache:  # words repeat: build each token shape once (its dicts are only read)
+            base = _token_base(*key[:2], bool(ws), *key[3:], titles)
+            cache[key] = {"base": base, **{off: _neighbour(base, off) for off in _KEYS}}
+        keys.append(key)
+    line_of, shapes = _line_info(text)
+    return (text, [idx - offset for *_, idx in tokens], keys, cache, rule_tags,
+            _quote_depths(text), _bracket_depths(text), line_of, shapes)
+
+
+def _neighbour(nb: dict, off: int) -> dict:
+    """What a token at offset ``off`` from another tells it about itself."""
+    key = _KEYS[off]
+    if "space" in nb:
+        return {key + "space": True, key + "nl": True} if "newline" in nb else {key + "space": True}
+    f = {key + "w": nb["w"], key + "tag": nb["tag"], key + "cls": nb["cls"]}
+    if off in (-1, 1):
+        f[key + "suf1"] = nb["suf1"]
+        if "title" in nb:
+            f[key + "title"] = True
+    return f
+
+
 _KEYS = {off: f"{off:+d}:" for off in (-2, -1, 1, 2)}
+
+_BASE_CACHES: dict[int, dict] = {}
+_FILTERED_CACHES: dict[tuple[int, int], dict] = {}
+_BASE_CACHE_MAX = 200_000
+
+
+def _base_cache(titles: tuple[str, ...]) -> dict:
+    """Token-shape cache for one title list, emptied when it grows past a bound."""
+    cache = _BASE_CACHES.setdefault(hash(titles), {})
+    if len(cache) > _BASE_CACHE_MAX:
+        cache.clear()
+        _FILTERED_CACHES.clear()
+    return cache
+
+
+def _filtered_cache(cache: dict, known: frozenset) -> dict:
+    # by content, not identity: a model loaded later may reuse a freed set's id
+    return _FILTERED_CACHES.setdefault((id(cache), hash(known), len(known)), {})

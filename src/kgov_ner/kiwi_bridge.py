@@ -186,10 +186,14 @@ class KiwiTokenizer:
                 if start >= end:
                     continue
             if start > pos:
-                add_gap(text[pos:start])
+                if start == pos + 1 and text[pos] == " " and words and not spaces[-1] \
+                        and not words[-1].isspace():
+                    spaces[-1] = True  # the common gap: one space between words
+                else:
+                    add_gap(text[pos:start])
             words.append(text[start:end])
             spaces.append(False)
-            tags.append("+".join(m.tag for m in members))
+            tags.append(members[0].tag if len(members) == 1 else "+".join(m.tag for m in members))
             sent_ids.append(sent_of_start.get(members[0].start))
             details[start] = tuple(members)
             pos = end

@@ -45,6 +45,8 @@ class CRFModel:
         self._tagger = pycrfsuite.Tagger()
         self._tagger.open(self.path)
         self._lock = threading.Lock()  # a pycrfsuite Tagger holds one sequence at a time
+        #: The attributes the model kept: features outside it weigh nothing (``features.doc_items``).
+        self.attributes = frozenset(self._tagger.info().attributes)
 
     def predict(self, X: Sequence[Sequence[dict]]) -> list[list[str]]:
         with self._lock:

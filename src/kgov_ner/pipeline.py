@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import functools
 import os
+from bisect import bisect_right
 import re
 import threading
 from typing import Iterable, Iterator
 
 import spacy
+from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -39,19 +41,14 @@ def ensure_boundaries(doc: Doc, offsets: Iterable[int]) -> Doc:
     cuts = sorted({o for o in offsets if 0 < o < length})
     if not cuts:
         return doc
-    plans = []
-    ci = 0
-    for token in doc:
-        t_start, t_end = token.idx, token.idx + len(token.text)
-        while ci < len(cuts) and cuts[ci] <= t_start:
-            ci += 1
-        inner = []
-        cj = ci
-        while cj < len(cuts) and cuts[cj] < t_end:
-            inner.append(cuts[cj])
-            cj += 1
-        if inner:
-            plans.append((token, inner))
+    bounds = doc.to_array([IDX, LENGTH])  # no Token objects for the tokens that stay whole
+    starts = bounds[:, 0].tolist()
+    inner_of: dict[int, list[int]] = {}
+    for cut in cuts:
+        i = bisect_right(starts, cut) - 1
+        if i >= 0 and starts[i] < cut < starts[i] + int(bounds[i, 1]):
+            inner_of.setdefault(i, []).append(cut)
+    plans = [(doc[i], inner) for i, inner in sorted(inner_of.items())]
     if not plans:
         return doc
     with doc.retokenize() as retokenizer:
@@ -124,7 +121,7 @@ class ModelTagger:
         self.estimator = None
 
     def __call__(self, doc: Doc) -> Doc:
-        from .features import doc_features
+        from .features import doc_features, doc_items
         from .model import bio_to_spans, merge_spans
 
         if self.estimator is None or len(doc) == 0:
@@ -134,7 +131,12 @@ class ModelTagger:
             region = doc.char_span(r_start, r_end, alignment_mode="expand")
             if region is None or len(region) == 0:
                 continue
-            tags = self.estimator.predict([doc_features(doc, region.start, region.end)])[0]
+            known = getattr(self.estimator, "attributes", None)
+            if known is not None:  # a loaded CRF: only the attributes it weighs, converted once per shape
+                items = doc_items(doc, region.start, region.end, known)
+            else:
+                items = doc_features(doc, region.start, region.end)
+            tags = self.estimator.predict([items])[0]
             model_spans.extend(bio_to_spans(region, tags))
         rule_spans = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
         merged = merge_spans(model_spans, rule_spans, self.merge)
