@@ -306,6 +306,7 @@ def find_officials(text: str, morphs_of: Callable[[int, int], Sequence[MorphInfo
 # ---------------------------------------------------------------- PROGRAM
 
 _QUOTE_PAIRS = {"‘": "’", "“": "”", "「": "」", "『": "』", "'": "'", '"': '"'}
+_QUOTE_OPEN = re.compile("[" + re.escape("".join(_QUOTE_PAIRS)) + "]")
 _LIST_MARKERS = "△▲▷"
 _SENTENCE_END = re.compile(r"(?:다|요|까|죠)[.!?]?\s*$|[.!?]\s")
 
@@ -329,11 +330,12 @@ def quoted_spans(text: str) -> Iterator[tuple[int, int, bool]]:
     """``(start, end, closed)`` of quoted stretches inside one line, marks excluded."""
     i, n = 0, len(text)
     while i < n:
-        ch = text[i]
-        close = _QUOTE_PAIRS.get(ch)
-        if close is None:
-            i += 1
-            continue
+        m = _QUOTE_OPEN.search(text, i)  # jump to the next quote mark
+        if m is None:
+            return
+        i = m.start()
+        ch = m.group()
+        close = _QUOTE_PAIRS[ch]
         line_end = text.find("\n", i)
         line_end = n if line_end < 0 else line_end
         j = text.find(close, i + 1, line_end)
