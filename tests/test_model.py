@@ -180,3 +180,21 @@ def test_tagging_items_score_exactly_as_the_feature_dicts(seed_gold):
             regions += 1
     assert regions >= len(texts)
     assert dropped > 0  # the filter is doing something: the model weighs a fraction of the features
+
+
+def test_the_token_shape_cache_stays_bounded_over_many_new_words(tagger, monkeypatch):
+    import random
+
+    from kgov_ner import features
+
+    monkeypatch.setattr(features, "_BASE_CACHE_MAX", 500)
+    rng = random.Random(5)
+    sizes = []
+    for _ in range(12):
+        words = " ".join("".join(chr(0xAC00 + rng.randrange(11172)) for _ in range(3)) for _ in range(150))
+        doc = tagger(words + ". 송파구는 우수구로 선정됐다.")
+        assert [e.text for e in doc.ents][-2:] == ["송파구", "우수구"]
+        sizes.append(sum(map(len, features._BASE_CACHES.values())))
+    # 1,800 new words went through; the cache never holds more than the bound plus one text's shapes
+    assert max(sizes) <= 500 + 400
+    assert any(later < earlier for earlier, later in zip(sizes, sizes[1:]))  # it was emptied on the way

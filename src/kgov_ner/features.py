@@ -198,7 +198,7 @@ def doc_features(doc: Doc, start: int = 0, end: int | None = None) -> list[dict]
     out: list[dict] = []
     n = len(tokens)
     for i, ci in enumerate(tokens):
-        b = cache[keys[i]]["base"]
+        b = cache[keys[i]]
         f = {"bias": 1.0, **b, **rule_tags[i]}
         if "space" not in b:
             if quotes[ci]:
@@ -219,8 +219,8 @@ def doc_features(doc: Doc, start: int = 0, end: int | None = None) -> list[dict]
                 f[_KEYS[off] + "EOS"] = True
             else:
                 nb = cache[keys[j]]
-                f.update(nb[off])
-                if off in (-1, 1) and "space" not in nb["base"]:
+                f.update(_neighbour(nb, off))
+                if off in (-1, 1) and "space" not in nb:
                     for k in rule_tags[j]:
                         f[_KEYS[off] + k] = True
         out.append(f)
@@ -246,7 +246,9 @@ def doc_items(doc: Doc, start: int, end: int, known: "frozenset[str]") -> list[d
     for key in keys:
         entry = filtered.get(key)
         if entry is None:
-            entry = filtered[key] = {part: to_attributes(d, known) for part, d in cache[key].items()}
+            base = cache[key]
+            entry = filtered[key] = {"base": to_attributes(base, known),
+                                     **{off: to_attributes(_neighbour(base, off), known) for off in _KEYS}}
         conv.append(entry)
     line_items = {idx: to_attributes(shape, known) for idx, shape in shapes.items()}
     bias = to_attributes({"bias": 1.0}, known)
@@ -260,7 +262,7 @@ def doc_items(doc: Doc, start: int, end: int, known: "frozenset[str]") -> list[d
         for k in rule_tags[i]:
             if k in known:
                 f[k] = 1.0
-        if "space" not in cache[keys[i]]["base"]:
+        if "space" not in cache[keys[i]]:
             if quotes[ci] and flags["inq"]:
                 f["inq"] = 1.0
             if brackets[ci] and flags["inbr"]:
@@ -282,7 +284,7 @@ def doc_items(doc: Doc, start: int, end: int, known: "frozenset[str]") -> list[d
                     f[ends[off][1]] = 1.0
             else:
                 f.update(conv[j][off])
-                if off in (-1, 1) and rule_tags[j] and "space" not in cache[keys[j]]["base"]:
+                if off in (-1, 1) and rule_tags[j] and "space" not in cache[keys[j]]:
                     for k in rule_tags[j]:
                         name = _KEYS[off] + k
                         if name in known:
@@ -324,9 +326,8 @@ def _prepare(doc: Doc, start: int, end: int | None):
     for w, tag, ws, idx in tokens:
         morphs = morphs_at.get(idx)
         key = (w, tag, ws, morphs[0].tag, morphs[-1].tag, morphs[0].form) if morphs else (w, tag, ws, None, None, None)
-        if key not in cache:  # words repeat: build each token shape once (its dicts are only read)
-            base = _token_base(*key[:2], bool(ws), *key[3:], titles)
-            cache[key] = {"base": base, **{off: _neighbour(base, off) for off in _KEYS}}
+        if key not in cache:  # words repeat: build each token shape once (its dict is only read)
+            cache[key] = _token_base(*key[:2], bool(ws), *key[3:], titles)
         keys.append(key)
     line_of, shapes = _line_info(text)
     return (text, [idx - offset for *_, idx in tokens], keys, cache, rule_tags,
@@ -350,7 +351,9 @@ _KEYS = {off: f"{off:+d}:" for off in (-2, -1, 1, 2)}
 
 _BASE_CACHES: dict[int, dict] = {}
 _FILTERED_CACHES: dict[tuple[int, int], dict] = {}
-_BASE_CACHE_MAX = 200_000
+#: Token shapes kept (~2 KB each with their converted pieces): news text repeats a
+#: few thousand shapes, so a small bound keeps most hits and a long run's memory flat.
+_BASE_CACHE_MAX = 10_000
 
 
 def _base_cache(titles: tuple[str, ...]) -> dict:
