@@ -9,7 +9,10 @@ One run, one corpus (the seed pages repeated to at least ``--mb`` MB):
   (article body only) and ``body="mark"`` (whole page, as ``tag --all``);
 - the full tagger on ``--jobs`` worker processes (``tag --jobs``);
 - their ratios to Kiwi, the peak RSS of this process and of one worker,
-  and the cold start of ``python -m kgov_ner tag`` on one seed.
+  and the cold start of ``python -m kgov_ner tag`` on one seed;
+- with ``--stages``, where the tagger's time goes: the tokenizer (body
+  detection, Kiwi, building the Docs), then each pipeline component over all
+  the Docs, one after another.
 """
 
 from __future__ import annotations
@@ -46,6 +49,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--mb", type=float, default=2.0)
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--stages", action="store_true", help="also time each stage of the pipeline")
     args = ap.parse_args()
 
     from kiwipiepy import Kiwi
@@ -88,6 +92,9 @@ def main() -> None:
     print(f"{f'tagger, body only, --jobs {args.jobs} (incl. start-up):':45s}{rate(chars, par_s)}   "
           f"ratio {kiwi_s / par_s:.2f}")
 
+    if args.stages:
+        stages(texts)
+
     seed = sorted((ROOT / "seeds").glob("*.txt"))[1]
     starts = []
     for _ in range(3):
@@ -97,6 +104,38 @@ def main() -> None:
         starts.append(time.perf_counter() - t0)
     print(f"peak RSS: this process {rss_main:,.0f} MB, largest worker {rss_worker:,.0f} MB")
     print(f"cold start of `python -m kgov_ner tag {seed.name}`: best {min(starts):.2f} s of 3")
+
+
+def stages(texts: list[str]) -> None:
+    """Seconds per stage of the default Tagger, the stages run one after another."""
+    from kgov_ner import Tagger
+    from kgov_ner import features as feats
+
+    tagger = Tagger()
+    _count(tagger, texts[:5])
+    nlp = tagger.nlp
+    t0 = time.perf_counter()
+    docs = list(nlp.tokenizer.pipe(texts))
+    print(f"stages: tokenizer (body detection, Kiwi, Docs) {time.perf_counter() - t0:.2f} s", end="")
+    for name, proc in nlp.pipeline:
+        if name == "kgov_model":  # split into features and CRFsuite
+            from kgov_ner.kiwi_bridge import analysed_regions
+
+            t0 = time.perf_counter()
+            items = []
+            for doc in docs:
+                for a, b in analysed_regions(doc):
+                    span = doc.char_span(a, b, alignment_mode="expand")
+                    if span is not None and len(span):
+                        items.append(feats.doc_items(doc, span.start, span.end, proc.estimator.attributes))
+            t1 = time.perf_counter()
+            proc.estimator.predict(items)
+            t2 = time.perf_counter()
+            print(f"; model features {t1 - t0:.2f} s, CRFsuite {t2 - t1:.2f} s", end="")
+        t0 = time.perf_counter()
+        docs = [proc(doc) for doc in docs]
+        print(f"; {name} {time.perf_counter() - t0:.2f} s", end="")
+    print()
 
 
 if __name__ == "__main__":
