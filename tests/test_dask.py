@@ -311,3 +311,16 @@ def test_dask_engine_argument_errors_are_one_line_and_start_nothing(tmp_path, ex
     assert proc.stdout == ""
     assert len(proc.stderr.splitlines()) == 1 and message in proc.stderr, proc.stderr
     assert page.read_text(encoding="utf-8") == "송파구는 우수구로 선정됐다."  # -o never touched the input
+
+
+def test_cli_engine_dask_writes_the_local_engines_lines_to_its_output_file(tmp_path, seed_args, local_seed_output):
+    out = tmp_path / "entities.jsonl"
+    out.write_text("previous run\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    proc = subprocess.run([sys.executable, "-m", "kgov_ner", "tag", *seed_args, "--engine", "dask", "--workers", "1",
+                           "-o", str(out)], cwd=ROOT, env=env, capture_output=True, text=True, encoding="utf-8",
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == ""
+    assert out.read_text(encoding="utf-8") == local_seed_output  # replaced whole, nothing left of the old file
+    assert not [p for p in tmp_path.iterdir() if p.name != "entities.jsonl"]  # no temporary file left behind
