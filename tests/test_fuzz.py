@@ -165,3 +165,13 @@ def test_an_unclosed_quote_names_a_program_from_its_first_word(fuzz_tagger, gap)
     doc = fuzz_tagger(text)
     check(text, doc)
     assert [(e.text, e.label_) for e in doc.ents] == [("일자리 만들기", "PROGRAM")]
+
+
+@pytest.mark.parametrize("mark", ["\u200b", "\ufeff", "\u200d"])
+def test_a_rule_entity_never_starts_or_ends_with_an_invisible_character(fuzz_tagger, mark):
+    text = f"‘{mark}일자리 만들기{mark}’ 사업에 송파구{mark}가 선정됐다."
+    doc = fuzz_tagger(text)
+    check(text, doc)
+    assert ("일자리 만들기", "PROGRAM") in [(e.text, e.label_) for e in doc.ents]
+    for e in doc.ents:
+        assert e.text == e.text.strip("\u200b\ufeff\u200d \n"), e.text

@@ -11,6 +11,7 @@ import os
 from bisect import bisect_right
 import re
 import threading
+import unicodedata
 from typing import Iterable, Iterator
 
 import spacy
@@ -60,6 +61,19 @@ def ensure_boundaries(doc: Doc, offsets: Iterable[int]) -> Doc:
     return doc
 
 
+def _invisible(ch: str) -> bool:
+    return ch.isspace() or unicodedata.category(ch) == "Cf"  # Cf: zero-width space, joiners, BOM
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """A span without whitespace or invisible format characters at its edges."""
+    while start < end and _invisible(text[start]):
+        start += 1
+    while end > start and _invisible(text[end - 1]):
+        end -= 1
+    return start, end
+
+
 class RuleTagger:
     """Pipeline component: rule candidates → ``doc.ents`` and ``doc.spans``.
 
@@ -85,7 +99,7 @@ class RuleTagger:
                 for m in morphs_at[start]
             ]
             for c in find_all(view.text, morphs):
-                start, end = view.orig(c.start) + r_start, view.orig_end(c.end) + r_start
+                start, end = _trim(text, view.orig(c.start) + r_start, view.orig_end(c.end) + r_start)
                 if end > start:
                     mapped.append(Candidate(start, end, c.label, c.rule, c.priority))
         chosen = resolve(mapped)
