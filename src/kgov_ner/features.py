@@ -241,7 +241,7 @@ def doc_items(doc: Doc, start: int, end: int, known: "frozenset[str]") -> list[d
     if prep is None:
         return []
     text, tokens, keys, cache, rule_tags, quotes, brackets, line_of, shapes = prep
-    filtered = _filtered_cache(cache, known)
+    filtered = _CONVERTED.setdefault(known, {})
     conv = []
     for key in keys:
         entry = filtered.get(key)
@@ -349,22 +349,21 @@ def _neighbour(nb: dict, off: int) -> dict:
 
 _KEYS = {off: f"{off:+d}:" for off in (-2, -1, 1, 2)}
 
-_BASE_CACHES: dict[int, dict] = {}
-_FILTERED_CACHES: dict[tuple[int, int], dict] = {}
-#: Token shapes kept (~2 KB each with their converted pieces): news text repeats a
+#: Token shape key → the token's own features, for the title list ``_SHAPE_TITLES``.
+_SHAPES: dict[tuple, dict] = {}
+_SHAPE_TITLES: tuple[str, ...] = ()
+#: A model's attributes → token shape key → its features converted and filtered for that model.
+_CONVERTED: dict[frozenset, dict] = {}
+#: Token shapes kept (~3 KB each with their converted pieces): news text repeats a
 #: few thousand shapes, so a small bound keeps most hits and a long run's memory flat.
 _BASE_CACHE_MAX = 10_000
 
 
 def _base_cache(titles: tuple[str, ...]) -> dict:
-    """Token-shape cache for one title list, emptied when it grows past a bound."""
-    cache = _BASE_CACHES.setdefault(hash(titles), {})
-    if len(cache) > _BASE_CACHE_MAX:
-        cache.clear()
-        _FILTERED_CACHES.clear()
-    return cache
-
-
-def _filtered_cache(cache: dict, known: frozenset) -> dict:
-    # by content, not identity: a model loaded later may reuse a freed set's id
-    return _FILTERED_CACHES.setdefault((id(cache), hash(known), len(known)), {})
+    """The token-shape cache, emptied when the title list changes or it outgrows its bound."""
+    global _SHAPE_TITLES
+    if titles != _SHAPE_TITLES or len(_SHAPES) > _BASE_CACHE_MAX:
+        _SHAPES.clear()
+        _CONVERTED.clear()
+        _SHAPE_TITLES = titles
+    return _SHAPES

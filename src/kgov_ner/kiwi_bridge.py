@@ -173,6 +173,8 @@ class KiwiTokenizer:
             if gap.startswith(" ") and words and not spaces[-1] and not words[-1].isspace():
                 spaces[-1] = True
                 gap = gap[1:]
+                if not gap:  # the common gap: one space between words
+                    return
             for run in _split_gap(gap):
                 words.append(run)
                 spaces.append(False)
@@ -186,11 +188,7 @@ class KiwiTokenizer:
                 if start >= end:
                     continue
             if start > pos:
-                if start == pos + 1 and text[pos] == " " and words and not spaces[-1] \
-                        and not words[-1].isspace():
-                    spaces[-1] = True  # the common gap: one space between words
-                else:
-                    add_gap(text[pos:start])
+                add_gap(text[pos:start])
             words.append(text[start:end])
             spaces.append(False)
             tags.append(members[0].tag if len(members) == 1 else "+".join(m.tag for m in members))
