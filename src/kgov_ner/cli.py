@@ -23,7 +23,7 @@ from collections import deque
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Callable, Iterable, Iterator, Protocol
 
-from .io import PROG, Decoded, InputError, display_name, expand_inputs, read_input, read_text
+from .io import PROG, Decoded, InputError, decoding_note, display_name, expand_inputs, read_input, read_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc, Span
@@ -315,11 +315,9 @@ def _decoded_inputs(paths: Iterable[str], failures: list[str], html: bool | None
             _error(f"{PROG}: {name}: {exc.strerror or exc}")
             failures.append(name)
             continue
-        if decoded.encoding.endswith("html→text"):
-            _error(f"{PROG}: {name}: HTML page: offsets refer to its extracted main text (see --emit-text)")
-        elif decoded.encoding != "utf-8":
-            note = " (byte-order mark removed; offsets count from after it)" if decoded.encoding.startswith("utf") else ""
-            _error(f"{PROG}: {name}: decoded as {decoded.encoding}{note}")
+        note = decoding_note(name, decoded.encoding)
+        if note:
+            _error(note)
         yield name, decoded
 
 

@@ -49,7 +49,7 @@ from collections import Counter, deque
 from typing import Any, Iterable, Mapping, Sequence
 
 from .batch import kiwi_threads_for, tag_batch
-from .io import PROG, InputError, display_name, read_input
+from .io import PROG, InputError, decoding_note, display_name, read_input
 
 __all__ = [
     "TaggerPlugin", "dask_setup", "register_tagger", "tag_bag", "tag_files", "run_tag_dask",
@@ -459,16 +459,6 @@ def tag_files(paths: Iterable, out_dir, client=None, partition_size: int = DEFAU
 # the CLI engine
 
 
-def _note(name: str, encoding: str) -> str | None:
-    """The stderr note of the local engine for a file not read as plain UTF-8."""
-    if encoding.endswith("html→text"):
-        return f"{PROG}: {name}: HTML page: offsets refer to its extracted main text (see --emit-text)"
-    if encoding != "utf-8":
-        note = " (byte-order mark removed; offsets count from after it)" if encoding.startswith("utf") else ""
-        return f"{PROG}: {name}: decoded as {encoding}{note}"
-    return None
-
-
 def _start_client(workers: int | None, scheduler: str | None):
     from distributed import Client, LocalCluster
 
@@ -547,7 +537,7 @@ def run_tag_dask(paths: Iterable, out, workers: int | None = None, scheduler: st
                     print(f"{PROG}: {name}: {result['error']}", file=sys.stderr, flush=True)
                     failures += 1
                     continue
-                note = _note(name, result.get("encoding", "utf-8"))
+                note = decoding_note(name, result.get("encoding", "utf-8"))
                 if note:
                     print(note, file=sys.stderr, flush=True)
                 for ent in result["entities"]:

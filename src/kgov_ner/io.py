@@ -372,6 +372,19 @@ def html_to_text(html: str, name: str) -> str:
     return text
 
 
+def decoding_note(name: str, encoding: str) -> str | None:
+    """The stderr line for an input not read as plain UTF-8 (``None`` for plain UTF-8).
+
+    ``encoding`` is :attr:`Decoded.encoding`; every engine reports with this line.
+    """
+    if encoding.endswith("html→text"):
+        return f"{PROG}: {name}: HTML page: offsets refer to its extracted main text (see --emit-text)"
+    if encoding != "utf-8":
+        note = " (byte-order mark removed; offsets count from after it)" if encoding.startswith("utf") else ""
+        return f"{PROG}: {name}: decoded as {encoding}{note}"
+    return None
+
+
 def read_input(path: str | os.PathLike[str], html: bool | None = None) -> Decoded:
     """Read a text or HTML input; ``html=None`` decides by the file suffix."""
     decoded = read_text(path)

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import functools
 import os
-from bisect import bisect_right
 import re
 import threading
 import unicodedata
+from bisect import bisect_right
 from typing import Iterable, Iterator
 
 import spacy
@@ -141,11 +141,11 @@ class ModelTagger:
         if self.estimator is None or len(doc) == 0:
             return doc
         model_spans = []
+        known = getattr(self.estimator, "attributes", None)  # a loaded CRF says which attributes it weighs
         for r_start, r_end in analysed_regions(doc):
             region = doc.char_span(r_start, r_end, alignment_mode="expand")
             if region is None or len(region) == 0:
                 continue
-            known = getattr(self.estimator, "attributes", None)
             if known is not None:  # a loaded CRF: only the attributes it weighs, converted once per shape
                 items = doc_items(doc, region.start, region.end, known)
             else:
