@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from kgov_ner.body import BodyDetector  # noqa: E402
+from kgov_ner.training.body import BodyDetector  # noqa: E402
 
 SEEDS = ROOT / "seeds" / "gold.jsonl"
 PAGES = ROOT / "tests" / "data" / "pages"
@@ -140,7 +140,7 @@ def fit_and_write(docs: list[dict], loo_total: dict | None, **params) -> None:
     meta = {
         "model": "src/kgov_ner/data/body_model.json",
         "sha256": digest,
-        "estimator": "kgov_ner.body.BodyDetector (DictVectorizer + LogisticRegression, max-sum block decoding)",
+        "estimator": "kgov_ner.training.body.BodyDetector (DictVectorizer + LogisticRegression, max-sum block decoding)",
         "params": det.get_params(),
         "n_features": len(det.vectorizer_.feature_names_),
         "trained_on": [{"id": d["id"], "source": d["source"]} for d in docs],

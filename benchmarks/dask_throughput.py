@@ -105,8 +105,8 @@ def local_memory(mode: str, n_pages: int) -> None:
     """One mode of the in-process memory comparison; prints one line."""
     import psutil
 
-    from kgov_ner import dask as kd
-    from kgov_ner.batch import tag_batch
+    from kgov_ner.engines import cluster as kd
+    from kgov_ner.engines.local import tag_batch
 
     holder = kd._Holder("bench", 1, {}, True, kd.RELOAD_CHARS if mode == "zone+reload" else None)
     rng = random.Random(0)
@@ -139,8 +139,8 @@ def main() -> None:
     from distributed import Client, LocalCluster
 
     from kgov_ner import Tagger
-    from kgov_ner import dask as kd
-    from kgov_ner.batch import parallel_map, tag_batch
+    from kgov_ner.engines import cluster as kd
+    from kgov_ner.engines.local import parallel_map, tag_batch
 
     texts = corpus(args.mb)
     chars = sum(map(len, texts))

@@ -35,7 +35,7 @@ def _documents():
 
 def snapshot_lines() -> list[str]:
     from kgov_ner import Tagger
-    from kgov_ner.records import extract_records
+    from kgov_ner.records.extract import extract_records
 
     body, page = Tagger(), Tagger(body="mark")
     lines = []

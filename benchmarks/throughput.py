@@ -55,7 +55,7 @@ def main() -> None:
     from kiwipiepy import Kiwi
 
     from kgov_ner import Tagger
-    from kgov_ner.batch import parallel_map
+    from kgov_ner.engines.local import parallel_map
 
     texts = corpus(args.mb)
     chars = sum(map(len, texts))
@@ -109,7 +109,7 @@ def main() -> None:
 def stages(texts: list[str]) -> None:
     """Seconds per stage of the default Tagger, the stages run one after another."""
     from kgov_ner import Tagger
-    from kgov_ner import features as feats
+    from kgov_ner.pipeline import features as feats
 
     tagger = Tagger()
     _count(tagger, texts[:5])
@@ -119,7 +119,7 @@ def stages(texts: list[str]) -> None:
     print(f"stages: tokenizer (body detection, Kiwi, Docs) {time.perf_counter() - t0:.2f} s", end="")
     for name, proc in nlp.pipeline:
         if name == "kgov_model":  # split into features and CRFsuite
-            from kgov_ner.kiwi_bridge import analysed_regions
+            from kgov_ner.pipeline.tokenizer import analysed_regions
 
             t0 = time.perf_counter()
             items = []

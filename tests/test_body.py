@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
-from kgov_ner.body import (
+from kgov_ner.training.body import BodyDetector
+from kgov_ner.pipeline.body import (
     MODEL_FORMAT,
-    BodyDetector,
     analyse_page,
     default_detector,
     detect_body,
@@ -266,7 +266,7 @@ def test_save_load_roundtrip(tmp_path, pages, seed_gold):
 def test_fast_scores_match_sklearn(seed_gold):
     # The shipped scorer (no scikit-learn at tagging time) must give the
     # fitted logistic regression's own decision values.
-    det = BodyDetector.load(Path(kgov_ner.__file__).parent / "data" / "body_model.json")
+    det = BodyDetector.load(Path(kgov_ner.__file__).parent / "resources" / "data" / "body_model.json")
     assert default_detector().line_scores(seed_gold[0]["text"])[1] == pytest.approx(
         det.line_scores(seed_gold[0]["text"])[1], abs=1e-9)
     text = seed_gold[0]["text"]

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kgov_ner.kiwi_bridge import Morph, group_morphemes
-from kgov_ner.pipeline import build_nlp, ensure_boundaries
+from kgov_ner.pipeline.tokenizer import Morph, group_morphemes
+from kgov_ner.pipeline.tagger import build_nlp, ensure_boundaries
 
 TRICKY = {
     "crlf": "송파구는\r\n4500만 원을\r\n확보했다.",

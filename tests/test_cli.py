@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from kgov_ner.cli import build_parser, display_width, main, render_table, run_tag
-from kgov_ner.labels import LABELS
+from kgov_ner.cli.main import build_parser, display_width, main, render_table, run_tag
+from kgov_ner.resources.labels import LABELS
 
 SEEDS = Path(__file__).parents[1] / "seeds"
 SRC = Path(__file__).parents[1] / "src"
@@ -368,7 +368,7 @@ def test_help_describes_the_commands(capsys):
 
 
 def test_eval_subcommand_registered_when_evaluate_provides_it(capsys):
-    evaluate = pytest.importorskip("kgov_ner.evaluate")
+    evaluate = pytest.importorskip("kgov_ner.evaluation.scorer")
     if not (hasattr(evaluate, "add_arguments") and hasattr(evaluate, "run")):
         pytest.skip("kgov_ner.evaluate has no add_arguments/run yet")
     assert main(["eval", "--help"]) == 0
@@ -376,7 +376,7 @@ def test_eval_subcommand_registered_when_evaluate_provides_it(capsys):
 
 
 def test_tag_works_without_an_evaluate_module(monkeypatch):
-    monkeypatch.setitem(sys.modules, "kgov_ner.evaluate", None)  # import fails
+    monkeypatch.setitem(sys.modules, "kgov_ner.evaluation.scorer", None)  # import fails
     parser = build_parser()
     args = parser.parse_args(["tag", "x.txt"])
     assert args.func is run_tag
@@ -386,7 +386,7 @@ def test_tag_works_without_an_evaluate_module(monkeypatch):
 
 def test_output_is_all_or_nothing(tmp_path):
     """An exception while writing leaves the old file as it was and no temp file."""
-    from kgov_ner.cli import _Output
+    from kgov_ner.cli.main import _Output
 
     target = tmp_path / "out.jsonl"
     target.write_text("old\n", encoding="utf-8")

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from kgov_ner import evaluate as ev
-from kgov_ner.labels import LABELS
+from kgov_ner.evaluation import scorer as ev
+from kgov_ner.resources.labels import LABELS
 
 #: Strict micro F1 (body mode = whole sentence) the RULE layer must keep on the
 #: suite. The shipped model is trained on the suite, so scoring it here would
@@ -138,7 +138,7 @@ def _per_rule_errors(docs, preds):
 
 @pytest.fixture(scope="module")
 def tagger_scores(suite):
-    from kgov_ner.pipeline import Tagger
+    from kgov_ner.pipeline.tagger import Tagger
 
     rules = Tagger(model=None)
     preds = [[(e.start_char, e.end_char, e.label_) for e in doc.ents] for doc in rules.pipe([d.text for d in suite])]

@@ -21,7 +21,7 @@ distributed = pytest.importorskip("distributed")
 db = pytest.importorskip("dask.bag")
 
 from kgov_ner import dask as kd  # noqa: E402
-from kgov_ner.batch import tag_batch  # noqa: E402
+from kgov_ner.engines.local import tag_batch  # noqa: E402
 
 pytestmark = pytest.mark.dask
 
@@ -203,7 +203,7 @@ def test_run_tag_dask_on_its_own_local_cluster_equals_the_local_engine_with_all(
 
 def test_run_tag_dask_reads_stdin_here_and_reports_like_the_local_engine(client, cluster, tmp_path, monkeypatch,
                                                                           capsys):
-    from kgov_ner.io import expand_inputs
+    from kgov_ner.text.reading import expand_inputs
 
     (tmp_path / "empty").mkdir()
     legacy = tmp_path / "legacy.txt"
@@ -242,7 +242,7 @@ def test_a_worker_killed_mid_run_is_replaced_and_the_job_completes(client, corpu
 
 def test_preloaded_workers_build_at_start_and_a_plugin_reuses_it():
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address="127.0.0.1:0",
-                                  silence_logs=logging.ERROR, preload=["kgov_ner.dask"]) as cluster, \
+                                  silence_logs=logging.ERROR, preload=["kgov_ner.engines.cluster"]) as cluster, \
             distributed.Client(cluster) as client:
         info = client.run(kd.worker_info)
         assert [(i["builds"], i["kiwi_threads"]) for i in info.values()] == [(1, 1)]
@@ -286,7 +286,7 @@ def test_the_pipeline_is_rebuilt_after_reload_chars_and_tags_the_same(tagger):
 
 def test_a_clear_error_without_the_extra():
     code = ("import sys; sys.modules['distributed'] = None\n"
-            "try:\n    import kgov_ner.dask\nexcept ImportError as e:\n    print(e)")
+            "try:\n    import kgov_ner.engines.cluster\nexcept ImportError as e:\n    print(e)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
     assert "pip install 'kgov_ner[dask]'" in proc.stdout, proc.stderr

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kgov_ner import evaluate as ev
-from kgov_ner.labels import LABELS
+from kgov_ner.evaluation import scorer as ev
+from kgov_ner.resources.labels import LABELS
 
 D, O, P, M, A = LABELS  # DISTRICT, OFFICIAL, PROGRAM, MONEY, AWARD
 
@@ -545,7 +545,7 @@ def _cv_outputs(tmp_path, capsys, monkeypatch, *flags):
 
 
 def test_cv_without_a_learner_says_so_and_equals_the_plain_run(tmp_path, capsys, monkeypatch):
-    monkeypatch.setitem(sys.modules, "kgov_ner.train", None)  # import fails: no learner
+    monkeypatch.setitem(sys.modules, "kgov_ner.training.train", None)  # import fails: no learner
     plain, cv = _cv_outputs(tmp_path, capsys, monkeypatch, "--json")
     plain_data, cv_data = json.loads(plain.out), json.loads(cv.out)
     assert cv_data.pop("cv") is True
@@ -561,7 +561,7 @@ def test_cv_without_a_learner_says_so_and_equals_the_plain_run(tmp_path, capsys,
 
 
 def test_cv_without_fit_predictor_attribute_falls_back(monkeypatch):
-    monkeypatch.setitem(sys.modules, "kgov_ner.train", types.ModuleType("kgov_ner.train"))
+    monkeypatch.setitem(sys.modules, "kgov_ner.training.train", types.ModuleType("kgov_ner.training.train"))
     sentinel = lambda texts: [[] for _ in texts]  # noqa: E731
     predictor, learned = ev.make_predictor([], fallback=sentinel)
     assert predictor is sentinel and learned is False
@@ -577,9 +577,9 @@ def test_cv_with_a_learner_trains_on_the_other_documents(tmp_path, capsys, monke
         # "learns" nothing useful: predicts a district at 0..3 of every text
         return lambda texts: [[(0, 3, D)] if known else [] for _ in texts]
 
-    fake_train = types.ModuleType("kgov_ner.train")
+    fake_train = types.ModuleType("kgov_ner.training.train")
     fake_train.fit_predictor = fit_predictor
-    monkeypatch.setitem(sys.modules, "kgov_ner.train", fake_train)
+    monkeypatch.setitem(sys.modules, "kgov_ner.training.train", fake_train)
     assert ev.run(_args(path, "--cv", "--json"), predictor=_never_called) == 0
     captured = capsys.readouterr()
     data = json.loads(captured.out)
@@ -604,9 +604,9 @@ def test_learner_returning_a_pipeline_object_is_wrapped(monkeypatch):
         def pipe(self, texts):
             return (Doc(t) for t in texts)
 
-    fake_train = types.ModuleType("kgov_ner.train")
+    fake_train = types.ModuleType("kgov_ner.training.train")
     fake_train.fit_predictor = lambda records: FakeTagger()
-    monkeypatch.setitem(sys.modules, "kgov_ner.train", fake_train)
+    monkeypatch.setitem(sys.modules, "kgov_ner.training.train", fake_train)
     predictor, learned = ev.make_predictor([])
     assert learned is True
     assert predictor(["창녕군", ""]) == [[(0, 3, D)], []]
@@ -645,9 +645,9 @@ def test_default_predictor_tags_all_documents_with_one_tagger(monkeypatch):
             piped.append(len(texts))
             return (types.SimpleNamespace(ents=[Ent(0, 1, A)]) for _ in texts)
 
-    fake_pipeline = types.ModuleType("kgov_ner.pipeline")
+    fake_pipeline = types.ModuleType("kgov_ner.pipeline.tagger")
     fake_pipeline.Tagger = FakeTagger
-    monkeypatch.setitem(sys.modules, "kgov_ner.pipeline", fake_pipeline)
+    monkeypatch.setitem(sys.modules, "kgov_ner.pipeline.tagger", fake_pipeline)
     ev._tagger.cache_clear()
     try:
         assert ev.default_predictor(["a", "b", "c"]) == [[(0, 1, A)]] * 3

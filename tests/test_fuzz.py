@@ -15,8 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kgov_ner.chunking import iter_chunks, tag_long
-from kgov_ner.labels import LABELS
+from kgov_ner.text.chunking import iter_chunks, tag_long
+from kgov_ner.resources.labels import LABELS
 
 _PIECES = st.one_of(
     st.characters(min_codepoint=0xAC00, max_codepoint=0xD7A3),  # any syllable
@@ -144,7 +144,7 @@ def test_nfd_amount_before_a_jamo_filler_keeps_its_whole_last_syllable(fuzz_tagg
 @given(st.lists(st.one_of(_PIECES, st.sampled_from(["\u0301", "\u1160", "\u11a8", "\u3099"])), max_size=40)
        .map("".join).map(lambda t: unicodedata.normalize("NFD", t) if len(t) % 2 else t))
 def test_nfc_view_maps_every_span_back_to_text_that_normalises_to_it(text):
-    from kgov_ner.textnorm import nfc_view
+    from kgov_ner.text.nfc import nfc_view
 
     view = nfc_view(text)
     assert view.text == unicodedata.normalize("NFC", text)

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kgov_ner.gazetteer import (
+from kgov_ner.resources.gazetteer import (
     ADMIN_SUFFIXES,
     LOWER_LEVELS,
     UPPER_LEVELS,

@@ -33,13 +33,13 @@ from pathlib import Path
 
 import pytest
 
-from kgov_ner import chunking
-from kgov_ner import cli as cli_module
-from kgov_ner import io as kio
-from kgov_ner.chunking import LONG_INPUT_CHARS, TAG_CHUNK_CHARS, iter_chunks, tag_long
-from kgov_ner.io import InputError, expand_inputs, read_text
-from kgov_ner.labels import LABELS
-from kgov_ner.pipeline import entity_dict
+from kgov_ner.text import chunking as chunking
+from kgov_ner.cli import main as cli_module
+from kgov_ner.text import reading as kio
+from kgov_ner.text.chunking import LONG_INPUT_CHARS, TAG_CHUNK_CHARS, iter_chunks, tag_long
+from kgov_ner.text.reading import InputError, expand_inputs, read_text
+from kgov_ner.resources.labels import LABELS
+from kgov_ner.pipeline.tagger import entity_dict
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src"

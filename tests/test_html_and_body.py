@@ -79,7 +79,7 @@ def test_a_single_sentence_is_all_body(tagger):
 def test_missing_trafilatura_gives_one_line(monkeypatch, error, message):
     import builtins
 
-    from kgov_ner import io
+    from kgov_ner.text import reading as io
 
     real_import = builtins.__import__
 

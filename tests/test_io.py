@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kgov_ner.io import Decoded, InputError, decode_bytes, read_text
+from kgov_ner.text.reading import Decoded, InputError, decode_bytes, read_text
 
 SENTENCE = "송파구는 4500만 원을 확보했다."
 MONEY = "4500만 원"

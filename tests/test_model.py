@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 from sklearn.exceptions import NotFittedError
 
-from kgov_ner import train
-from kgov_ner.features import FEATURE_VERSION, doc_features
-from kgov_ner.model import (ModelVersionError, SequenceTagger, bio_to_spans, load_model, merge_spans,
+from kgov_ner.training import train as train
+from kgov_ner.pipeline.features import FEATURE_VERSION, doc_features
+from kgov_ner.training.crf import SequenceTagger
+from kgov_ner.pipeline.model import (ModelVersionError, bio_to_spans, load_model, merge_spans,
                             save_model, spans_to_bio)
-from kgov_ner.pipeline import Tagger, build_nlp
+from kgov_ner.pipeline.tagger import Tagger, build_nlp
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -151,9 +152,9 @@ def test_notebook_runs_top_to_bottom_without_touching_the_shipped_model(tmp_path
 def test_tagging_items_score_exactly_as_the_feature_dicts(seed_gold):
     """The loaded model tags CRFsuite items filtered to its attributes; training
     and cross-validation use the feature dicts. Same tags, same path probability."""
-    from kgov_ner.features import doc_items, to_attributes
-    from kgov_ner.kiwi_bridge import analysed_regions
-    from kgov_ner.model import DEFAULT_MODEL_DIR
+    from kgov_ner.pipeline.features import doc_items, to_attributes
+    from kgov_ner.pipeline.tokenizer import analysed_regions
+    from kgov_ner.pipeline.model import DEFAULT_MODEL_DIR
 
     crf = load_model(DEFAULT_MODEL_DIR).estimator
     known = crf.attributes
@@ -185,7 +186,7 @@ def test_tagging_items_score_exactly_as_the_feature_dicts(seed_gold):
 def test_the_token_shape_cache_stays_bounded_over_many_new_words(tagger, monkeypatch):
     import random
 
-    from kgov_ner import features
+    from kgov_ner.pipeline import features as features
 
     monkeypatch.setattr(features, "_BASE_CACHE_MAX", 500)
     rng = random.Random(5)

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kgov_ner.normalize import (
+from kgov_ner.pipeline.normalize import (
     DistrictContext,
     Normalizer,
     normalize_award,

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from kgov_ner import cli
-from kgov_ner import evaluate as ev
-from kgov_ner.records import (
+from kgov_ner.cli import main as cli
+from kgov_ner.evaluation import scorer as ev
+from kgov_ner.records.extract import (
     COLUMNS,
     extract_records,
     read_records_csv,

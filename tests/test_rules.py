@@ -6,7 +6,7 @@ strings that must NOT be tagged with any label.
 
 import pytest
 
-from kgov_ner.rules import Candidate, find_money, resolve
+from kgov_ner.pipeline.rules import Candidate, find_money, resolve
 
 CASES = [
     # --- DISTRICT

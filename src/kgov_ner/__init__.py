@@ -9,7 +9,7 @@ Importing the package loads nothing heavy: spaCy, Kiwi and the model are
 loaded when a Tagger is first built.
 """
 
-from .labels import LABELS
+from kgov_ner.resources.labels import LABELS
 
 __version__ = "0.1.0"
 
@@ -18,7 +18,7 @@ __all__ = ["LABELS", "Tagger", "tag_text", "__version__"]
 
 def __getattr__(name: str):
     if name in ("Tagger", "tag_text"):
-        from . import pipeline
+        from kgov_ner.pipeline import tagger as pipeline  # spaCy loads here, not at package import
 
         return getattr(pipeline, name)
     raise AttributeError(f"module 'kgov_ner' has no attribute {name!r}")

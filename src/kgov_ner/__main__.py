@@ -1,6 +1,6 @@
 """Entry point for ``python -m kgov_ner``."""
 
-from .cli import main
+from kgov_ner.cli.main import main
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -11,7 +11,7 @@ from typing import Sequence
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
 
-from .labels import LABELS
+from kgov_ner.resources.labels import LABELS
 
 
 class SequenceTagger(BaseEstimator):

@@ -22,8 +22,8 @@ from typing import Iterable, Sequence
 
 from spacy.tokens import Doc
 
-from .features import FEATURE_VERSION
-from .labels import LABELS
+from kgov_ner.pipeline.features import FEATURE_VERSION
+from kgov_ner.resources.labels import LABELS
 
 Span3 = tuple[int, int, str]
 
@@ -111,7 +111,7 @@ def merge_spans(model_spans: Iterable[Span3], rule_spans: Iterable[Span3], polic
         return sorted(model_spans)
     if policy not in MERGE_POLICIES:
         raise ValueError(f"unknown merge policy {policy!r}; allowed: {', '.join(MERGE_POLICIES)}")
-    from .rules import DisjointSpans
+    from kgov_ner.pipeline.rules import DisjointSpans
 
     first, second = (model_spans, rule_spans) if policy == "combined" else (rule_spans, model_spans)
     chosen = list(first)
@@ -138,7 +138,7 @@ def versions() -> dict:
     import sklearn
     import spacy
 
-    from . import __version__
+    from kgov_ner import __version__
 
     return {
         "kgov_ner": __version__,
@@ -150,7 +150,7 @@ def versions() -> dict:
 
 
 MODEL_FILE = "model.crfsuite"
-DEFAULT_MODEL_DIR = Path(__file__).resolve().parents[2] / "models" / "default"
+DEFAULT_MODEL_DIR = Path(__file__).resolve().parents[3] / "models" / "default"
 
 
 def save_model(estimator, path: str | Path, meta: dict) -> None:
@@ -178,12 +178,3 @@ def load_model(path: str | Path) -> ModelBundle:
             f"this kgov_ner extracts version {FEATURE_VERSION}: retrain it with `python -m kgov_ner train`"
         )
     return ModelBundle(CRFModel(path / meta.get("model_file", MODEL_FILE)), meta)
-
-
-def __getattr__(name: str):
-    # The estimator lives in model_fit so that tagging never imports scikit-learn.
-    if name == "SequenceTagger":
-        from .model_fit import SequenceTagger
-
-        return SequenceTagger
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

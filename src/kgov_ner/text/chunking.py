@@ -139,7 +139,7 @@ def iter_entities(tagger: Any, text: str, max_chars: int = TAG_CHUNK_CHARS,
 
     Streams: at most *batch_size* chunks are being tagged at a time.
     """
-    from .pipeline import entity_dict
+    from kgov_ner.pipeline.tagger import entity_dict
 
     _check_args(tagger, text, max_chars)
     pending: deque[tuple[int, str]] = deque()

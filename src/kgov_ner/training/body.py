@@ -17,7 +17,7 @@ from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils.validation import check_is_fitted
 
-from .body import (MODEL_FORMAT, MODEL_RESOURCE, MODEL_VERSION, LineScorer, PageView, Range,
+from kgov_ner.pipeline.body import (MODEL_FORMAT, MODEL_RESOURCE, MODEL_VERSION, LineScorer, PageView, Range,
                    _overlap_chars, analyse_page, line_features, line_labels)
 
 

@@ -20,11 +20,11 @@ import json
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
-from .features import doc_features
-from .model import DEFAULT_MODEL_DIR, save_model, spans_to_bio
-from .model_fit import SequenceTagger
+from kgov_ner.pipeline.features import doc_features
+from kgov_ner.pipeline.model import DEFAULT_MODEL_DIR, save_model, spans_to_bio
+from kgov_ner.training.crf import SequenceTagger
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SEED_GOLD = ROOT / "seeds" / "gold.jsonl"
 CONFORMANCE = ROOT / "tests" / "data" / "conformance.jsonl"
 SYNTH_SIZE = 400
@@ -48,7 +48,7 @@ def body_pieces(record: Mapping) -> list[tuple[str, list[tuple[int, int, str]]]]
 
 def default_sources() -> dict[str, list[dict]]:
     """The extra training sources, by name."""
-    from .synth import generate
+    from kgov_ner.training.synth import generate
 
     sources = {"synth": generate(SYNTH_SIZE)}
     if CONFORMANCE.is_file():
@@ -87,7 +87,7 @@ def featurize(pieces: Iterable[tuple[str, list]], nlp=None, rule_dropout: float 
     import random
 
     rng = random.Random(seed)
-    from .pipeline import build_nlp, ensure_boundaries
+    from kgov_ner.pipeline.tagger import build_nlp, ensure_boundaries
 
     nlp = nlp or build_nlp()
     rules = nlp.get_pipe("kgov_rules")
@@ -153,7 +153,7 @@ def invented_pages() -> list[dict]:
 
 def fit_body(records: Sequence[Mapping]):
     """A body detector fitted on the records that carry body ranges, plus the invented pages."""
-    from .body import BodyDetector
+    from kgov_ner.pipeline.body import BodyDetector
 
     pages = [r for r in records if r.get("body")]
     texts = {r["text"] for r in pages}
@@ -164,7 +164,7 @@ def fit_body(records: Sequence[Mapping]):
 def fit_predictor(train_records: list[Mapping]):
     """Evaluation hook (``eval --cv``): a Tagger whose model and body detector are
     both trained on ``train_records`` (plus the extra sources), never on the held-out page."""
-    from .pipeline import Tagger
+    from kgov_ner.pipeline.tagger import Tagger
 
     estimator, _ = fit(train_records)
     return Tagger(model=estimator, body_detector=fit_body(train_records))
@@ -195,8 +195,8 @@ def ablation(gold: str | Path = SEED_GOLD, policies: Sequence[str] = ("rules", "
     extra sources that do not overlap ``gold``), so no score includes a
     document in its own training data. Returns ``{policy: score_docs(...)}``.
     """
-    from .evaluate import load_gold, score_docs
-    from .pipeline import Tagger
+    from kgov_ner.evaluation.scorer import load_gold, score_docs
+    from kgov_ner.pipeline.tagger import Tagger
 
     docs = load_gold(gold)
     records = [dict(d.record) for d in docs]
@@ -221,7 +221,7 @@ def ablation(gold: str | Path = SEED_GOLD, policies: Sequence[str] = ("rules", "
 
 def ablation_table(results: Mapping[str, dict], mode: str = "body") -> str:
     """Strict F1 per label and micro, one row per policy (markdown)."""
-    from .labels import LABELS
+    from kgov_ner.resources.labels import LABELS
 
     cols = [*LABELS, "micro"]
     lines = ["| " + " | ".join(["policy", *cols]) + " |", "|" + "---|" * (len(cols) + 1)]

@@ -19,8 +19,8 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator, Sequence
 
-from .gazetteer import default_gazetteer
-from .lexicon import alternation, is_particle_run, tiers, word_list
+from kgov_ner.resources.gazetteer import default_gazetteer
+from kgov_ner.resources.lexicon import alternation, is_particle_run, tiers, word_list
 
 HANGUL = "가-힣"
 _WORD_RE = re.compile(r"\S+")

@@ -18,9 +18,9 @@ import re
 from spacy.attrs import IDX, LENGTH, SPACY, TAG
 from spacy.tokens import Doc
 
-from .kiwi_bridge import MORPHS_KEY, doc_text
-from .lexicon import word_list
-from .rules import quoted_spans
+from kgov_ner.pipeline.tokenizer import MORPHS_KEY, doc_text
+from kgov_ner.resources.lexicon import word_list
+from kgov_ner.pipeline.rules import quoted_spans
 
 FEATURE_VERSION = 2
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 import random
 import re
 
-from .gazetteer import default_gazetteer
-from .lexicon import word_list
+from kgov_ner.resources.gazetteer import default_gazetteer
+from kgov_ner.resources.lexicon import word_list
 
 # Slots: {D} district, {D2} another district, {R} region word before a district,
 # {N} person name, {T} title of a district head, {M} amount, {A} tier award,

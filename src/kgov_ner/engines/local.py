@@ -29,7 +29,7 @@ def kiwi_threads_for(jobs: int, cores: int | None = None) -> int:
 
 def entity_records(doc) -> list[dict]:
     """Entities of a tagged Doc as plain dicts (offsets, label, text, norm, in_body)."""
-    from .pipeline import entity_dict
+    from kgov_ner.pipeline.tagger import entity_dict
 
     return [entity_dict(ent) for ent in doc.ents]
 
@@ -58,7 +58,7 @@ def tag_batch(records: Sequence[Mapping[str, Any]], tagger=None, text_key: str =
     >>> tag_batch([{"id": 1, "text": "송파구가 선정됐다."}, {"id": 2, "text": None}])[1]
     {'id': 2, 'error': 'TypeError: kgov_ner expects str, got NoneType'}
     """
-    from .pipeline import default_tagger
+    from kgov_ner.pipeline.tagger import default_tagger
 
     tagger = tagger or default_tagger()
     results: list[dict | None] = [None] * len(records)
@@ -93,7 +93,7 @@ def tag_batch(records: Sequence[Mapping[str, Any]], tagger=None, text_key: str =
 
 def _init_worker(tagger_kwargs: dict) -> None:
     global _WORKER_TAGGER
-    from .pipeline import Tagger
+    from kgov_ner.pipeline.tagger import Tagger
 
     _WORKER_TAGGER = Tagger(**tagger_kwargs)
 
@@ -113,7 +113,7 @@ def parallel_map(func: Callable[[Any, Any], Any], items: Iterable[Any], jobs: in
     """
     tagger_kwargs = dict(tagger_kwargs or {})
     if jobs <= 1:
-        from .pipeline import Tagger
+        from kgov_ner.pipeline.tagger import Tagger
 
         tagger = Tagger(**tagger_kwargs)
         for item in items:

@@ -566,9 +566,9 @@ def _as_predictor(obj: Any) -> Predictor:
 
 def _find_learner() -> Callable[[list[dict]], Any] | None:
     try:
-        module = importlib.import_module("kgov_ner.train")
+        module = importlib.import_module("kgov_ner.training.train")
     except ModuleNotFoundError as exc:
-        if exc.name in (None, "kgov_ner.train", "kgov_ner"):
+        if exc.name in (None, "kgov_ner.training.train", "kgov_ner.training", "kgov_ner"):
             return None
         raise
     fit = getattr(module, "fit_predictor", None)
@@ -736,7 +736,7 @@ def evaluate_records(docs: Sequence[GoldDoc], gold_csv: str | os.PathLike[str]) 
     ``"ignored_gold_rows"``.  Raises ``ValueError``/``OSError`` for a gold
     table that cannot be read.
     """
-    from kgov_ner import records as rec
+    from kgov_ner.records import extract as rec
 
     gold_rows = rec.read_records_csv(gold_csv)
     ids = {rec.file_key(d.id) for d in docs}

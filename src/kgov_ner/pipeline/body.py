@@ -43,7 +43,6 @@ from typing import Sequence
 import numpy as np
 
 __all__ = [
-    "BodyDetector",
     "PageView",
     "analyse_page",
     "default_detector",
@@ -622,7 +621,7 @@ def default_detector() -> LineScorer:
     if _DEFAULT is None:
         with _DEFAULT_LOCK:
             if _DEFAULT is None:
-                raw = resources.files("kgov_ner").joinpath("data", MODEL_RESOURCE).read_text(
+                raw = resources.files("kgov_ner.resources").joinpath("data", MODEL_RESOURCE).read_text(
                     encoding="utf-8"
                 )
                 _DEFAULT = LineScorer.from_dict(json.loads(raw))
@@ -632,12 +631,3 @@ def default_detector() -> LineScorer:
 def detect_body(text: str) -> list[Range]:
     """Character ranges of the article body in a raw page (may be empty)."""
     return default_detector().predict(text)
-
-
-def __getattr__(name: str):
-    # The estimator lives in body_fit so that tagging never imports scikit-learn.
-    if name == "BodyDetector":
-        from .body_fit import BodyDetector
-
-        return BodyDetector
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

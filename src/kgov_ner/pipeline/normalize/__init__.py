@@ -105,10 +105,10 @@ from typing import Any, Callable, Iterable, Sequence
 from spacy.language import Language
 from spacy.tokens import Span
 
-from .kiwi_bridge import doc_text
-from .gazetteer import District, default_gazetteer
-from .lexicon import Tier, alternation, is_particle_run, tiers, word_list
-from .textnorm import nfc_view
+from kgov_ner.pipeline.tokenizer import doc_text
+from kgov_ner.resources.gazetteer import District, default_gazetteer
+from kgov_ner.resources.lexicon import Tier, alternation, is_particle_run, tiers, word_list
+from kgov_ner.text.nfc import nfc_view
 
 __all__ = [
     "DistrictContext",
@@ -430,7 +430,7 @@ class DistrictContext:
         unless ``spans`` (character offsets) are given."""
         if spans is None:
             # Imported here: the other normalisers need no rule layer.
-            from .rules import find_districts
+            from kgov_ner.pipeline.rules import find_districts
 
             view = nfc_view(text)  # rules match NFC; offsets must index ``text``
             spans = [(view.orig(c.start), view.orig_end(c.end)) for c in find_districts(view.text)]
@@ -588,7 +588,7 @@ _AWARD_KEYS = {"tier": None, "rank": None, "kind": None}
 @functools.lru_cache(maxsize=None)
 def _award_lexicon() -> dict[str, Tier]:
     """tiers.tsv plus the normaliser-only rows of award_norm.tsv."""
-    text = resources.files("kgov_ner").joinpath("data", "award_norm.tsv").read_text(encoding="utf-8")
+    text = resources.files("kgov_ner.resources").joinpath("data", "award_norm.tsv").read_text(encoding="utf-8")
     lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
     extra = {
         row["word"]: Tier(row["word"], row["tier"], int(row["rank"]), row["kind"])

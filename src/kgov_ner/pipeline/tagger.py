@@ -19,9 +19,9 @@ from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .kiwi_bridge import MORPHS_KEY, REGIONS_KEY, KiwiTokenizer, analysed_regions, doc_text
-from .rules import Candidate, MorphInfo, find_all, resolve
-from .textnorm import nfc_view
+from kgov_ner.pipeline.tokenizer import MORPHS_KEY, REGIONS_KEY, KiwiTokenizer, analysed_regions, doc_text
+from kgov_ner.pipeline.rules import Candidate, MorphInfo, find_all, resolve
+from kgov_ner.text.nfc import nfc_view
 
 
 @spacy.registry.tokenizers("kgov_ner.KiwiTokenizer.v1")
@@ -135,8 +135,8 @@ class ModelTagger:
         self.estimator = None
 
     def __call__(self, doc: Doc) -> Doc:
-        from .features import doc_features, doc_items
-        from .model import bio_to_spans, merge_spans
+        from kgov_ner.pipeline.features import doc_features, doc_items
+        from kgov_ner.pipeline.model import bio_to_spans, merge_spans
 
         if self.estimator is None or len(doc) == 0:
             return doc
@@ -184,7 +184,7 @@ class BodyFilter:
     detector = None  # a fitted BodyDetector; None: the shipped one
 
     def __call__(self, doc: Doc) -> Doc:
-        from .body import default_detector
+        from kgov_ner.pipeline.body import default_detector
 
         text = doc_text(doc)
         # In filter mode the tokenizer already found the body and analysed only it.
@@ -208,7 +208,7 @@ class BodyFilter:
 
 def body_ranges(text: str, detector=None) -> list[tuple[int, int]]:
     """The article body of ``text``; all of it when no article is found."""
-    from .body import default_detector
+    from kgov_ner.pipeline.body import default_detector
 
     found = [tuple(r) for r in (detector or default_detector()).predict(text)]
     return found or ([(0, len(text))] if text else [])
@@ -239,7 +239,7 @@ def build_nlp(estimator=None, merge: str = "combined", normalize: bool = True,
         # only look at the body, which is a fraction of a scraped page.
         nlp.tokenizer.regions = functools.partial(body_ranges, detector=body_detector)
     if normalize:
-        from . import normalize as _normalize  # registers the kgov_normalize factory
+        from kgov_ner.pipeline import normalize as _normalize  # registers the kgov_normalize factory
 
         nlp.add_pipe("kgov_normalize")
     return nlp
@@ -250,7 +250,7 @@ BODY_MODES = ("filter", "mark", "off")
 
 def _resolve_model(model):
     """``"default"`` → the shipped model (rules only if none is shipped); a path; an estimator; None."""
-    from .model import DEFAULT_MODEL_DIR, load_model
+    from kgov_ner.pipeline.model import DEFAULT_MODEL_DIR, load_model
 
     if model is None:
         return None
@@ -281,11 +281,11 @@ class Tagger:
         or ``off`` (no body detection); ``body_detector``: a fitted ``BodyDetector``
         instead of the shipped one; ``kiwi_workers``: Kiwi's thread count (default:
         Kiwi's own)."""
-        from .model import MERGE_POLICIES
+        from kgov_ner.pipeline.model import MERGE_POLICIES
 
         if merge not in MERGE_POLICIES:
             raise ValueError(f"unknown merge policy {merge!r}; allowed: {', '.join(MERGE_POLICIES)}")
-        from .kiwi_loader import preload_kiwi
+        from kgov_ner.pipeline.kiwi import preload_kiwi
 
         preload_kiwi(kiwi_workers)  # Kiwi loads on a thread while the rest is built
         self.merge = merge

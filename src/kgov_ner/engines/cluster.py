@@ -48,8 +48,8 @@ import time
 from collections import Counter, deque
 from typing import Any, Iterable, Mapping, Sequence
 
-from .batch import kiwi_threads_for, tag_batch
-from .io import PROG, InputError, decoding_note, display_name, read_input
+from kgov_ner.engines.local import kiwi_threads_for, tag_batch
+from kgov_ner.text.reading import PROG, InputError, decoding_note, display_name, read_input
 
 __all__ = [
     "TaggerPlugin", "dask_setup", "register_tagger", "tag_bag", "tag_files", "run_tag_dask",
@@ -123,7 +123,7 @@ class _Holder:
         if not hasattr(nlp, "memory_zone") and len(nlp.vocab.strings) > RELOAD_STRINGS:
             due = True
         if due:
-            from .pipeline import Tagger
+            from kgov_ner.pipeline.tagger import Tagger
 
             started = time.perf_counter()
             self.tagger = None
@@ -141,7 +141,7 @@ _BUILDS: Counter = Counter()
 
 
 def _build_tagger(key: str, kiwi_threads: int | None, tagger_kwargs: Mapping[str, Any]):
-    from .pipeline import Tagger
+    from kgov_ner.pipeline.tagger import Tagger
 
     tagger = Tagger(kiwi_workers=kiwi_threads, **tagger_kwargs)
     tagger("가")  # load Kiwi's model now, not in the first task

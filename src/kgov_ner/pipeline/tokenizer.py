@@ -18,7 +18,7 @@ from typing import Callable, Iterable, Iterator, NamedTuple
 from spacy.tokens import Doc, Token
 from spacy.vocab import Vocab
 
-from .kiwi_loader import get_kiwi, preload_kiwi  # noqa: F401 - re-exported
+from kgov_ner.pipeline.kiwi import get_kiwi, preload_kiwi  # noqa: F401 - re-exported
 
 
 class Morph(NamedTuple):

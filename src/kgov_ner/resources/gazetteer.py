@@ -104,7 +104,7 @@ def _error(source: str, line: int | None, problem: str) -> ValueError:
 
 
 def _default_data(name: str) -> Traversable:
-    return resources.files(__package__ or "kgov_ner").joinpath("data", name)
+    return resources.files("kgov_ner.resources").joinpath("data", name)
 
 
 def _read_text(path: PathLike) -> tuple[str, str]:

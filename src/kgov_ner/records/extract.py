@@ -206,7 +206,7 @@ def _norm_of(doc, ent) -> dict:
 
     norm = ent._.norm if Span.has_extension("norm") else None
     if norm is None:
-        from .normalize import normalize_span
+        from kgov_ner.pipeline.normalize import normalize_span
 
         norm = normalize_span(doc, ent)
     return norm or {}
@@ -874,9 +874,9 @@ exit status: 0 if every file was read, 2 if any could not be read or decoded
 
 def run(args: argparse.Namespace) -> int:
     """Run ``kgov-ner records``; return the exit status."""
-    from .cli import EXIT_INPUT_ERROR, EXIT_OK, OutputError, _error, _load_tagger, _Output, _progress, _tagged
-    from .io import expand_inputs
-    from .kiwi_loader import preload_kiwi
+    from kgov_ner.cli.main import EXIT_INPUT_ERROR, EXIT_OK, OutputError, _error, _load_tagger, _Output, _progress, _tagged
+    from kgov_ner.text.reading import expand_inputs
+    from kgov_ner.pipeline.kiwi import preload_kiwi
 
     preload_kiwi()
     paths = list(expand_inputs(args.files, recursive=args.recursive))

@@ -23,7 +23,7 @@ from collections import deque
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Callable, Iterable, Iterator, Protocol
 
-from .io import PROG, Decoded, InputError, decoding_note, display_name, expand_inputs, read_input, read_text
+from kgov_ner.text.reading import PROG, Decoded, InputError, decoding_note, display_name, expand_inputs, read_input, read_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc, Span
@@ -50,7 +50,7 @@ EXIT_INPUT_ERROR = 2
 
 def _version() -> str:
     try:
-        from . import __version__
+        from kgov_ner import __version__
 
         return __version__
     except ImportError:  # pragma: no cover - __init__ without __version__
@@ -73,7 +73,7 @@ def entity_record(name: str, ent: "Span") -> dict[str, Any]:
     ``start``/``end`` are ``str`` offsets into the decoded text (after a
     byte-order mark is removed), so ``decoded.text[start:end] == text``.
     """
-    from .pipeline import entity_dict
+    from kgov_ner.pipeline.tagger import entity_dict
 
     return {"file": name, **entity_dict(ent)}
 
@@ -280,7 +280,7 @@ def _new_file_mode(path: str) -> int:
 
 
 def _load_tagger(keep_boilerplate: bool = False):
-    from .pipeline import Tagger
+    from kgov_ner.pipeline.tagger import Tagger
 
     return Tagger(body="mark" if keep_boilerplate else "filter")
 
@@ -330,21 +330,21 @@ class _Chunked:
 
     def records(self, name: str) -> Iterator[dict[str, Any]]:
         """The entity records, streamed chunk by chunk, offsets into the whole text."""
-        from .chunking import iter_entities
+        from kgov_ner.text.chunking import iter_entities
 
         for entity in iter_entities(self.tagger, self.text):
             yield {"file": name, **entity}
 
 
 def _long_note(name: str, length: int) -> str:
-    from .chunking import TAG_CHUNK_CHARS
+    from kgov_ner.text.chunking import TAG_CHUNK_CHARS
 
     return (f"{PROG}: {name}: {length:,} characters: tagged in chunks of at most "
             f"{TAG_CHUNK_CHARS:,} characters, each with its own body detection")
 
 
 def _too_long(name: str, length: int, fmt: str | None) -> str:
-    from .chunking import LONG_INPUT_CHARS
+    from kgov_ner.text.chunking import LONG_INPUT_CHARS
 
     if fmt is None:
         return (f"{PROG}: {name}: too long to tag in one piece ({length:,} characters, more "
@@ -368,7 +368,7 @@ def _tagged(
     :class:`_Chunked` in place of its Doc (tagged in bounded memory when its
     records are read).
     """
-    from .chunking import LONG_INPUT_CHARS
+    from kgov_ner.text.chunking import LONG_INPUT_CHARS
 
     if long_inputs not in ("chunk", "refuse"):
         raise ValueError(f"long_inputs must be chunk or refuse, not {long_inputs!r}")
@@ -409,7 +409,7 @@ def _tagged(
 
 def _refuse_long(decoded: Iterable[tuple[str, Decoded]], failures: list[str],
                  fmt: str | None) -> Iterator[tuple[str, Decoded]]:
-    from .chunking import LONG_INPUT_CHARS
+    from kgov_ner.text.chunking import LONG_INPUT_CHARS
 
     for name, dec in decoded:
         if len(dec.text) > LONG_INPUT_CHARS:
@@ -447,7 +447,7 @@ def _tag_one_file(tagger, job: tuple) -> dict:
     finally:
         sys.stderr = stderr
     out: dict = {"messages": messages, "failed": bool(failures), "text": "", "records": []}
-    from .chunking import LONG_INPUT_CHARS
+    from kgov_ner.text.chunking import LONG_INPUT_CHARS
 
     for name, decoded in items:
         if len(decoded.text) > LONG_INPUT_CHARS:
@@ -487,7 +487,7 @@ class _Collect:
 
 
 def _run_tag_parallel(args: argparse.Namespace, paths: list, out) -> list[str]:
-    from .batch import parallel_map
+    from kgov_ner.engines.local import parallel_map
 
     failures: list[str] = []
     jobs = [(p, args.format, True if args.html else None, args.emit_text) for p in paths]
@@ -524,7 +524,7 @@ def _output_is_input(output: str | None, paths: Iterable) -> str | None:
 
 def _run_tag_dask(args: argparse.Namespace, paths: list) -> int:
     try:
-        from .dask import run_tag_dask
+        from kgov_ner.engines.cluster import run_tag_dask
     except ImportError as exc:
         _error(f"{PROG}: {exc}")
         return EXIT_INPUT_ERROR
@@ -538,7 +538,7 @@ def _run_tag_dask(args: argparse.Namespace, paths: list) -> int:
 
 
 def run_tag(args: argparse.Namespace) -> int:
-    from .kiwi_loader import preload_kiwi
+    from kgov_ner.pipeline.kiwi import preload_kiwi
 
     if args.jobs < 1:
         _error(f"{PROG}: --jobs must be at least 1, got {args.jobs}")
@@ -607,7 +607,7 @@ def _add_eval(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]")
     Imported here, lazily, so that a missing or broken-dependency evaluate
     module never stops ``tag`` from working.
     """
-    name = f"{__package__}.evaluate"
+    name = "kgov_ner.evaluation.scorer"
     try:
         evaluate = importlib.import_module(name)
     except ModuleNotFoundError as exc:
@@ -670,7 +670,7 @@ file is then left as it was); 1 on an internal error (a bug).
 
 def _run_train(args: argparse.Namespace) -> int:
     # Imported here: training pulls in scikit-learn, which tagging never needs.
-    from . import train
+    from kgov_ner.training import train
 
     args.gold = args.gold or str(train.SEED_GOLD)
     args.out = args.out or str(train.DEFAULT_MODEL_DIR)
@@ -740,7 +740,7 @@ def build_parser() -> argparse.ArgumentParser:
                               help="skip the leave-one-document-out ablation stored in meta.json")
     train_parser.set_defaults(func=_run_train)
 
-    from . import records
+    from kgov_ner.records import extract as records
 
     records_parser = subparsers.add_parser(
         "records", help="extract award records (district, tier, program, amount) as CSV or JSON lines",

@@ -14,7 +14,7 @@ from importlib import resources
 
 
 def _data_lines(name: str) -> list[str]:
-    text = resources.files("kgov_ner").joinpath("data", name).read_text(encoding="utf-8")
+    text = resources.files("kgov_ner.resources").joinpath("data", name).read_text(encoding="utf-8")
     return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
 
 

@@ -1,0 +1,1 @@
+"""The ``kgov-ner`` command line: one module per command."""
