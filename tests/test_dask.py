@@ -20,7 +20,7 @@ import pytest
 distributed = pytest.importorskip("distributed")
 db = pytest.importorskip("dask.bag")
 
-from kgov_ner import dask as kd  # noqa: E402
+from kgov_ner.engines import cluster as kd  # noqa: E402
 from kgov_ner.engines.local import tag_batch  # noqa: E402
 
 pytestmark = pytest.mark.dask

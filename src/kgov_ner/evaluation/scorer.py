@@ -75,7 +75,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from kgov_ner.labels import LABELS
+from kgov_ner.resources.labels import LABELS
 
 __all__ = [
     "Span",
@@ -864,7 +864,7 @@ def run(args: argparse.Namespace, predictor: Predictor | None = None) -> int:
     for m in modes:
         parts.append(format_table(scores[m], m))
     if records_score is not None:
-        from kgov_ner.records import format_records_score
+        from kgov_ner.records.extract import format_records_score
 
         parts.append(format_records_score(records_score, f"records vs {args.records}"))
     if want_by_doc:
