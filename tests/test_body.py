@@ -28,7 +28,7 @@ from kgov_ner.pipeline.body import (
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ROOT / "tests" / "data" / "pages"
-MODEL_FILE = ROOT / "src" / "kgov_ner" / "data" / "body_model.json"
+MODEL_FILE = ROOT / "src" / "kgov_ner" / "resources" / "data" / "body_model.json"
 
 # Fitting must stay cheap enough to refit per page inside the tests.
 

@@ -439,7 +439,7 @@ def test_import_changes_no_global_state():
 import json, logging, sys, warnings
 before = (list(sys.path), list(logging.root.handlers), logging.root.level,
           list(warnings.filters), sorted(logging.Logger.manager.loggerDict))
-import kgov_ner, kgov_ner.io, kgov_ner.chunking, kgov_ner.cli
+import kgov_ner, kgov_ner.text.reading, kgov_ner.text.chunking, kgov_ner.cli.main
 after = (list(sys.path), list(logging.root.handlers), logging.root.level,
          list(warnings.filters), sorted(logging.Logger.manager.loggerDict))
 heavy = [m for m in ("spacy", "kiwipiepy", "sklearn", "sklearn_crfsuite", "trafilatura") if m in sys.modules]

@@ -546,7 +546,7 @@ def _wrap_pipeline(nlp: Any) -> Predictor:
 
 @lru_cache(maxsize=1)
 def _tagger() -> Any:
-    from kgov_ner.pipeline import Tagger  # late: the pipeline is heavy
+    from kgov_ner.pipeline.tagger import Tagger  # late: the pipeline is heavy
 
     return Tagger()
 
