@@ -386,7 +386,7 @@ def test_tag_works_without_an_evaluate_module(monkeypatch):
 
 def test_output_is_all_or_nothing(tmp_path):
     """An exception while writing leaves the old file as it was and no temp file."""
-    from kgov_ner.cli.main import _Output
+    from kgov_ner.cli.output import Output as _Output
 
     target = tmp_path / "out.jsonl"
     target.write_text("old\n", encoding="utf-8")

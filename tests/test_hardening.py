@@ -35,6 +35,7 @@ import pytest
 
 from kgov_ner.text import chunking as chunking
 from kgov_ner.cli import main as cli_module
+from kgov_ner.text import files as files_module
 from kgov_ner.text import reading as kio
 from kgov_ner.text.chunking import LONG_INPUT_CHARS, TAG_CHUNK_CHARS, iter_chunks, tag_long
 from kgov_ner.text.reading import InputError, expand_inputs, read_text
@@ -691,7 +692,7 @@ def test_write_error_keeps_the_old_file(monkeypatch, tmp_path, tagger, capsys):
         stream = real_open(file, mode, *args, **kwargs)
         return _FailingStream(stream) if isinstance(file, int) and "w" in mode else stream
 
-    monkeypatch.setattr(cli_module, "open", failing_open, raising=False)
+    monkeypatch.setattr(files_module, "open", failing_open, raising=False)
     monkeypatch.setattr(cli_module, "_load_tagger", lambda keep=False: tagger)
     assert cli_module.main(["tag", "-o", str(target), str(SEED)]) == 2
     assert capsys.readouterr().err.splitlines() == [

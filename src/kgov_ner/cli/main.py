@@ -11,19 +11,17 @@ the other inputs and exits with status 2.
 from __future__ import annotations
 
 import argparse
-import errno
 import importlib
-import itertools
 import json
 import os
 import sys
-import tempfile
 import unicodedata
-from collections import deque
-from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Callable, Iterable, Iterator, Protocol
+from typing import TYPE_CHECKING, Any, Iterable, Protocol
 
-from kgov_ner.text.reading import PROG, Decoded, InputError, decoding_note, display_name, expand_inputs, read_input, read_text
+from kgov_ner.cli.output import EXIT_INPUT_ERROR, EXIT_OK, Chunked as _Chunked, Output as _Output, OutputError
+from kgov_ner.cli.output import decoded_inputs as _decoded_inputs, error as _error, load_tagger as _load_tagger
+from kgov_ner.cli.output import long_note as _long_note, progress as _progress, tagged as _tagged, too_long as _too_long
+from kgov_ner.text.reading import PROG, expand_inputs
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc, Span
@@ -44,10 +42,6 @@ LABEL_COLORS = {
     "AWARD": "#ff8197",
 }
 
-EXIT_OK = 0
-EXIT_INPUT_ERROR = 2
-
-
 def _version() -> str:
     try:
         from kgov_ner import __version__
@@ -57,10 +51,6 @@ def _version() -> str:
         from importlib.metadata import version
 
         return version("kgov_ner")
-
-
-def _error(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 # --------------------------------------------------------------------------
@@ -181,258 +171,11 @@ def render_table(records: list[dict[str, Any]]) -> str:
 
 
 # --------------------------------------------------------------------------
-# output
-
-
-class OutputError(Exception):
-    """The output cannot be written; ``str()`` is the one-line message."""
-
-
-class _Output:
-    """Standard output, or a file written atomically (temp file + ``os.replace``).
-
-    A path that exists but is not a regular file (``/dev/stdout``, a FIFO)
-    is written to directly.  The temp file is created on entry, so an output path in a missing
-    directory fails before any work is done; it replaces the target only
-    when the ``with`` block ends without an exception.  Every ``OSError`` of
-    the output itself (not of the inputs or the tagger) becomes an
-    :class:`OutputError`.
-    """
-
-    def __init__(self, path: str | None):
-        self.path = path
-        self._target = path  # the file replaced: the path, or where a symlink at it points
-        self._tmp: str | None = None
-        self._stream: IO[str] | None = None
-
-    def _fail(self, exc: OSError) -> OutputError:
-        if isinstance(exc, BrokenPipeError):
-            raise exc
-        target = self.path if self.path is not None else "<stdout>"
-        return OutputError(f"{PROG}: {target}: cannot write: {exc.strerror or exc}")
-
-    def write(self, text: str) -> None:
-        assert self._stream is not None
-        try:
-            self._stream.write(text)
-        except OSError as exc:
-            raise self._fail(exc) from exc
-
-    def __enter__(self) -> "_Output":
-        try:
-            if self.path is None:
-                stream = sys.stdout
-                encoding = (getattr(stream, "encoding", None) or "").lower().replace("_", "-")
-                if encoding not in ("utf-8", "utf8") and hasattr(stream, "reconfigure"):
-                    stream.reconfigure(encoding="utf-8")
-                self._stream = stream
-                return self
-            if os.path.isdir(self.path):
-                raise IsADirectoryError(errno.EISDIR, "is a directory", self.path)
-            if os.path.exists(self.path) and not os.path.isfile(self.path):
-                # a device, FIFO or /dev/stdout: write to it, never replace it
-                self._stream = open(self.path, "w", encoding="utf-8", newline="")
-                return self
-            # a symlink stays a symlink: the file it points to is replaced
-            self._target = os.path.realpath(self.path) if os.path.islink(self.path) else self.path
-            directory = os.path.dirname(os.path.abspath(self._target))
-            base = os.path.basename(self._target)
-            fd, self._tmp = tempfile.mkstemp(prefix=f".{base}.", suffix=".tmp", dir=directory)
-            self._stream = open(fd, "w", encoding="utf-8", newline="")
-        except OSError as exc:
-            raise self._fail(exc) from exc
-        return self
-
-    def __exit__(self, exc_type, exc, tb) -> None:
-        assert self._stream is not None
-        try:
-            if self.path is None:
-                if exc_type is None:
-                    self._stream.flush()
-                return
-            self._stream.close()
-            if exc_type is None and self._tmp is not None:
-                os.chmod(self._tmp, _new_file_mode(self._target))
-                os.replace(self._tmp, self._target)
-                self._tmp = None
-        except OSError as err:
-            raise self._fail(err) from err
-        finally:
-            if self._tmp is not None:
-                try:
-                    os.unlink(self._tmp)
-                except OSError:
-                    pass
-
-
-def _new_file_mode(path: str) -> int:
-    """Mode for the output: the old file's, else what ``open()`` would give."""
-    try:
-        return os.stat(path).st_mode & 0o7777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
-# --------------------------------------------------------------------------
 # tag
-
-
-def _load_tagger(keep_boilerplate: bool = False):
-    from kgov_ner.pipeline.tagger import Tagger
-
-    return Tagger(body="mark" if keep_boilerplate else "filter")
-
-
-def _emit_text(directory: str, name: str, text: str) -> None:
-    """Write the text the offsets refer to (HTML input): DIR/<name>.txt, atomically."""
-    target = Path(directory) / (Path(name).name + ".txt")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8", newline="")
-    os.replace(tmp, target)
-
-
-def _decoded_inputs(paths: Iterable[str], failures: list[str], html: bool | None = None,
-                    emit_text: str | None = None) -> Iterator[tuple[str, Decoded]]:
-    """Decode each path; report a failure as one stderr line and go on."""
-    for path in paths:
-        if isinstance(path, InputError):  # a directory or pattern that matched nothing
-            _error(str(path))
-            failures.append(str(path))
-            continue
-        name = display_name(path)
-        try:
-            decoded = read_input(path, html=html)
-            if emit_text and decoded.encoding.endswith("html→text"):
-                _emit_text(emit_text, name, decoded.text)
-        except InputError as exc:
-            _error(str(exc))
-            failures.append(name)
-            continue
-        except OSError as exc:  # read_text converts these; belt and braces
-            _error(f"{PROG}: {name}: {exc.strerror or exc}")
-            failures.append(name)
-            continue
-        note = decoding_note(name, decoded.encoding)
-        if note:
-            _error(note)
-        yield name, decoded
-
-
-class _Chunked:
-    """Stands for the Doc of an input too long to tag in one piece (see :mod:`kgov_ner.chunking`)."""
-
-    def __init__(self, text: str, tagger: Any):
-        self.text = text
-        self.tagger = tagger
-
-    def records(self, name: str) -> Iterator[dict[str, Any]]:
-        """The entity records, streamed chunk by chunk, offsets into the whole text."""
-        from kgov_ner.text.chunking import iter_entities
-
-        for entity in iter_entities(self.tagger, self.text):
-            yield {"file": name, **entity}
-
-
-def _long_note(name: str, length: int) -> str:
-    from kgov_ner.text.chunking import TAG_CHUNK_CHARS
-
-    return (f"{PROG}: {name}: {length:,} characters: tagged in chunks of at most "
-            f"{TAG_CHUNK_CHARS:,} characters, each with its own body detection")
-
-
-def _too_long(name: str, length: int, fmt: str | None) -> str:
-    from kgov_ner.text.chunking import LONG_INPUT_CHARS
-
-    if fmt is None:
-        return (f"{PROG}: {name}: too long to tag in one piece ({length:,} characters, more "
-                f"than {LONG_INPUT_CHARS:,}): split the file, or use 'tag --format jsonl'")
-    return (f"{PROG}: {name}: too long for --format {fmt} ({length:,} characters, more than "
-            f"{LONG_INPUT_CHARS:,}): use --format jsonl or table, which tag it in chunks")
-
-
-def _tagged(
-    paths: Iterable[str], failures: list[str], load: Callable[[], Any], html: bool | None = None,
-    emit_text: str | None = None, batch_size: int = 16, long_inputs: str = "refuse",
-    fmt: str | None = None,
-) -> Iterator[tuple[str, "Doc | _Chunked"]]:
-    """``(name, doc)`` for every input that decoded, in input order.
-
-    ``long_inputs`` says what happens to a text of more than
-    ``chunking.LONG_INPUT_CHARS`` characters (spaCy's ``nlp.max_length``:
-    the Tagger refuses such a text with a ``ValueError``): ``"refuse"``
-    reports it as a failed input (one line, naming the output format
-    ``fmt`` if given) and goes on with the others; ``"chunk"`` yields a
-    :class:`_Chunked` in place of its Doc (tagged in bounded memory when its
-    records are read).
-    """
-    from kgov_ner.text.chunking import LONG_INPUT_CHARS
-
-    if long_inputs not in ("chunk", "refuse"):
-        raise ValueError(f"long_inputs must be chunk or refuse, not {long_inputs!r}")
-    decoded = _decoded_inputs(paths, failures, html=html, emit_text=emit_text)
-    if long_inputs == "refuse":
-        decoded = _refuse_long(decoded, failures, fmt)
-    first = next(decoded, None)
-    if first is None:
-        return
-    tagger = load()  # only pay for loading Kiwi once some input decoded
-    stream = itertools.chain([first], decoded)
-    pending: deque[tuple[str, str]] = deque()
-    held: list[tuple[str, str]] = []
-
-    def texts() -> Iterator[str]:
-        """The next run of inputs; stops before a long one (kept in ``held``)."""
-        for name, dec in stream:
-            if long_inputs == "chunk" and len(dec.text) > LONG_INPUT_CHARS:
-                held.append((name, dec.text))
-                return
-            pending.append((name, dec.text))
-            yield dec.text
-
-    while True:
-        # pipe: Kiwi analyses a batch of files in one call on its threads.
-        for doc in tagger.pipe(texts(), batch_size=batch_size):
-            name, text = pending.popleft()
-            if doc.text != text:
-                raise RuntimeError(f"{name}: the tagger changed the text; offsets would be wrong")
-            yield name, doc
-        if not held:
-            return
-        name, text = held.pop()
-        _error(_long_note(name, len(text)))
-        yield name, _Chunked(text, tagger)
-        del text
-
-
-def _refuse_long(decoded: Iterable[tuple[str, Decoded]], failures: list[str],
-                 fmt: str | None) -> Iterator[tuple[str, Decoded]]:
-    from kgov_ner.text.chunking import LONG_INPUT_CHARS
-
-    for name, dec in decoded:
-        if len(dec.text) > LONG_INPUT_CHARS:
-            _error(_too_long(name, len(dec.text), fmt))
-            failures.append(name)
-            continue
-        yield name, dec
 
 
 def _records(name: str, doc: "Doc | _Chunked") -> Iterable[dict[str, Any]]:
     return doc.records(name) if isinstance(doc, _Chunked) else doc_records(name, doc)
-
-
-def _progress(items: Iterable, args: argparse.Namespace, unit: str = "file", total: int | None = None):
-    """A progress bar on stderr for multi-file runs; none when stderr is no terminal or --quiet."""
-    total = len(items) if total is None else total  # type: ignore[arg-type]
-    if args.quiet or total < 2 or not sys.stderr.isatty():
-        return items
-    try:
-        from tqdm import tqdm
-    except ImportError:  # tqdm comes with spaCy; be quiet rather than fail without it
-        return items
-    return tqdm(items, total=total, unit=unit, file=sys.stderr, dynamic_ncols=True)
 
 
 def _tag_one_file(tagger, job: tuple) -> dict:
