@@ -74,7 +74,7 @@ def _package(module: str) -> str | None:
 def test_the_graph_sees_the_package():
     graph = _graph()
     assert "kgov_ner.pipeline.tagger" in graph
-    assert "kgov_ner.resources.gazetteer" in graph["kgov_ner.pipeline.rules"]
+    assert "kgov_ner.resources.gazetteer" in graph["kgov_ner.pipeline.rules.district"]
 
 
 def test_no_import_cycle():

@@ -20,11 +20,10 @@ from spacy.tokens import Doc
 
 from kgov_ner.pipeline.tokenizer import MORPHS_KEY, doc_text
 from kgov_ner.resources.lexicon import word_list
-from kgov_ner.pipeline.rules import quoted_spans
+from kgov_ner.pipeline.rules.common import LINE_BULLETS, quoted_spans
 
 FEATURE_VERSION = 2
 
-_LIST_MARKERS = "△▲▷▶■□◆◇○●•-"
 _SENT_END = re.compile(r"(?:다|요)\.?\s*$")
 
 
@@ -93,7 +92,7 @@ def _line_info(text: str) -> tuple[list[int], dict[int, dict]]:
         # Flags are set only when true (see _token_base).
         if _SENT_END.search(stripped):
             shape["line.sent_end"] = True
-        if stripped and stripped[0] in _LIST_MARKERS:
+        if stripped and stripped[0] in LINE_BULLETS:
             shape["line.list"] = True
         if stripped.startswith(("[", "<", "【")):
             shape["line.bracket"] = True

@@ -8,6 +8,22 @@ and builds the pipeline, so the two overlap.
 from __future__ import annotations
 
 import threading
+from typing import NamedTuple
+
+
+class Morph(NamedTuple):
+    """One Kiwi morpheme: base form, tag and its span in the analysed string.
+
+    A plain tuple, so that Docs carrying morphemes serialise (``doc.to_bytes``).
+    The bridge keeps them in the input's offsets; the rule layer gets them in
+    the offsets of the NFC string it searches.
+    """
+
+    form: str
+    tag: str
+    start: int
+    end: int
+
 
 _LOCK = threading.Lock()
 _KIWIS: dict = {}

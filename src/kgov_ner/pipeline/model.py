@@ -23,6 +23,7 @@ from typing import Iterable, Sequence
 from spacy.tokens import Doc
 
 from kgov_ner.pipeline.features import FEATURE_VERSION
+from kgov_ner.pipeline.spans import DisjointSpans
 from kgov_ner.resources.labels import LABELS
 
 Span3 = tuple[int, int, str]
@@ -111,8 +112,6 @@ def merge_spans(model_spans: Iterable[Span3], rule_spans: Iterable[Span3], polic
         return sorted(model_spans)
     if policy not in MERGE_POLICIES:
         raise ValueError(f"unknown merge policy {policy!r}; allowed: {', '.join(MERGE_POLICIES)}")
-    from kgov_ner.pipeline.rules import DisjointSpans
-
     first, second = (model_spans, rule_spans) if policy == "combined" else (rule_spans, model_spans)
     chosen = list(first)
     taken = DisjointSpans()

@@ -10,7 +10,6 @@ import functools
 import os
 import re
 import threading
-import unicodedata
 from bisect import bisect_right
 from typing import Iterable, Iterator
 
@@ -21,6 +20,7 @@ from spacy.tokens import Doc, Span
 
 from kgov_ner.pipeline.tokenizer import MORPHS_KEY, REGIONS_KEY, KiwiTokenizer, analysed_regions, doc_text
 from kgov_ner.pipeline.rules import Candidate, MorphInfo, find_all, resolve
+from kgov_ner.pipeline.spans import trim_span
 from kgov_ner.text.nfc import nfc_view
 
 
@@ -61,19 +61,6 @@ def ensure_boundaries(doc: Doc, offsets: Iterable[int]) -> Doc:
     return doc
 
 
-def _invisible(ch: str) -> bool:
-    return ch.isspace() or unicodedata.category(ch) == "Cf"  # Cf: zero-width space, joiners, BOM
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    """A span without whitespace or invisible format characters at its edges."""
-    while start < end and _invisible(text[start]):
-        start += 1
-    while end > start and _invisible(text[end - 1]):
-        end -= 1
-    return start, end
-
-
 class RuleTagger:
     """Pipeline component: rule candidates → ``doc.ents`` and ``doc.spans``.
 
@@ -99,7 +86,7 @@ class RuleTagger:
                 for m in morphs_at[start]
             ]
             for c in find_all(view.text, morphs):
-                start, end = _trim(text, view.orig(c.start) + r_start, view.orig_end(c.end) + r_start)
+                start, end = trim_span(text, view.orig(c.start) + r_start, view.orig_end(c.end) + r_start)
                 if end > start:
                     mapped.append(Candidate(start, end, c.label, c.rule, c.priority))
         chosen = resolve(mapped)

@@ -13,24 +13,12 @@ from __future__ import annotations
 
 import functools
 import threading
-from typing import Callable, Iterable, Iterator, NamedTuple
+from typing import Callable, Iterable, Iterator
 
 from spacy.tokens import Doc, Token
 from spacy.vocab import Vocab
 
-from kgov_ner.pipeline.kiwi import get_kiwi, preload_kiwi  # noqa: F401 - re-exported
-
-
-class Morph(NamedTuple):
-    """One Kiwi morpheme: base form, tag and its span in the input.
-
-    A plain tuple, so that Docs carrying morphemes serialise (``doc.to_bytes``).
-    """
-
-    form: str
-    tag: str
-    start: int
-    end: int
+from kgov_ner.pipeline.kiwi import Morph, get_kiwi, preload_kiwi  # noqa: F401 - re-exported
 
 
 MORPHS_KEY = "kgov_morphs"  # doc.user_data: token start offset -> tuple of Morph

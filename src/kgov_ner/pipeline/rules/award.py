@@ -1,0 +1,61 @@
+"""AWARD candidates: tiers before a head noun, grades, ministerial prizes, quoted tiers."""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Iterator
+
+from kgov_ner.pipeline.rules.common import HANGUL, Candidate, rest_of_word
+from kgov_ner.pipeline.rules.district import district_regex
+from kgov_ner.resources.lexicon import alternation, is_particle_run, tiers, word_list
+
+
+@functools.lru_cache(maxsize=None)
+def _award_regexes() -> dict[str, re.Pattern]:
+    lex = tiers()
+    district_tiers = [w for w, t in lex.items() if t.kind == "district-tier"]
+    heads = word_list("award_heads.txt")
+    tier_alt = alternation(district_tiers)
+    head_alt = alternation(heads)
+    return {
+        "tier-head": re.compile(f"(?<![{HANGUL}])(?:{tier_alt})\\s?(?:{head_alt})"),
+        "grade": re.compile(f"(?<![A-Za-z0-9{HANGUL}])[SABCD]\\s?등급"),
+        "ministerial": re.compile(
+            f"(?<![{HANGUL}])(?:(?:[{HANGUL}]{{1,10}}부\\s?)?장관|대통령|국무총리)\\s?(?:기관\\s?)?(?:상|표창)"
+        ),
+        "prize": re.compile(
+            f"(?<![{HANGUL}])(?:{alternation([w for w, t in lex.items() if t.kind == 'prize'])})"
+            f"(?=\\s?(?:을|를|은|의)?\\s?(?:수상|받|차지|영예|거머|수여|시상))"
+        ),
+        "quoted-tier": re.compile(f"(?<=[‘'“\"])\\s?(?:{tier_alt}|대상)\\s?(?=[’'”\"])"),
+        "tier-selected": re.compile(
+            f"(?<![{HANGUL}])(?:{tier_alt})(?=(?:에|로|으로|을|를)\\s?(?:선정|뽑|이름|올라|올랐|받|차지|수상))"
+        ),
+        "tier-after-streak": re.compile(f"(?<=연속\\s)(?:{tier_alt})(?![{HANGUL}])"),
+    }
+
+
+@functools.lru_cache(maxsize=None)
+def _tier_to_district_regex() -> re.Pattern:
+    lex = tiers()
+    words = [w for w, t in lex.items() if t.kind in ("district-tier", "prize")]
+    return re.compile(f"(?<![{HANGUL}])(?P<tier>{alternation(words)})(?:에|은|는)\\s")
+
+
+def find_awards(text: str) -> Iterator[Candidate]:
+    """Tiers: 최우수구, 우수 자치구, 장려상, S등급, 장관 표창, ‘우수’, 최우수에 선정."""
+    # A bare tier or 대상 handed to a district: 최우수에 전주시, 대상은 고창군에 돌아갔다.
+    for m in _tier_to_district_regex().finditer(text):
+        after = district_regex().match(text, m.end())
+        if after and is_particle_run(rest_of_word(text, after.end())):
+            yield Candidate(m.start("tier"), m.end("tier"), "AWARD", "tier-to-district", 2)
+    for rule, regex in _award_regexes().items():
+        for m in regex.finditer(text):
+            start, end = m.start(), m.end()
+            span = m.group(0)
+            start += len(span) - len(span.lstrip())
+            end -= len(span) - len(span.rstrip())
+            if rule in ("tier-head", "grade", "ministerial") and not is_particle_run(rest_of_word(text, end)):
+                continue  # 우수상품, 우수구청: the head is part of a longer word
+            yield Candidate(start, end, "AWARD", rule, 2)

@@ -1,0 +1,74 @@
+"""What every finder shares: the candidate type, word edges, particles, quoted stretches."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterator
+
+from kgov_ner.pipeline.kiwi import Morph
+from kgov_ner.resources.lexicon import is_particle_run
+
+HANGUL = "가-힣"
+WORD_RE = re.compile(r"\S+")
+_HANGUL_RUN = re.compile(f"[{HANGUL}]*")
+
+#: A Kiwi morpheme in the offsets of the NFC string the rules search.
+MorphInfo = Morph
+
+#: Marks that open an item of a program list (△희망두배 청년통장 △서울형 뉴딜일자리).
+LIST_ITEM_MARKERS = "△▲▷"
+#: Marks that make a line a list item for the model's line shape: the program-list
+#: marks and every other bullet news pages use.
+LINE_BULLETS = LIST_ITEM_MARKERS + "▶■□◆◇○●•-"
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A rule's proposal: ``text[start:end]`` is a ``label`` entity."""
+
+    start: int
+    end: int
+    label: str
+    rule: str
+    priority: int  # lower wins when candidates overlap
+
+
+def rest_of_word(text: str, end: int) -> str:
+    """The Hangul that continues the word after ``end`` (송파구|는 → 는)."""
+    return _HANGUL_RUN.match(text, end).group(0)
+
+
+def split_particles(word: str) -> tuple[str, str]:
+    """``(stem, particles)`` with the longest particle run that leaves a stem of 2+ chars."""
+    for cut in range(min(len(word) - 2, 6), 0, -1):
+        if is_particle_run(word[-cut:]):
+            return word[:-cut], word[-cut:]
+    return word, ""
+
+
+_QUOTE_PAIRS = {"‘": "’", "“": "”", "「": "」", "『": "』", "'": "'", '"': '"'}
+_QUOTE_OPEN = re.compile("[" + re.escape("".join(_QUOTE_PAIRS)) + "]")
+
+
+def quoted_spans(text: str) -> Iterator[tuple[int, int, bool]]:
+    """``(start, end, closed)`` of quoted stretches inside one line, marks excluded."""
+    i, n = 0, len(text)
+    while i < n:
+        m = _QUOTE_OPEN.search(text, i)  # jump to the next quote mark
+        if m is None:
+            return
+        i = m.start()
+        ch = m.group()
+        close = _QUOTE_PAIRS[ch]
+        line_end = text.find("\n", i)
+        line_end = n if line_end < 0 else line_end
+        j = text.find(close, i + 1, line_end)
+        # A new opening mark of the same kind before the close: this one was never closed.
+        reopen = text.find(ch, i + 1, line_end) if ch != close else -1
+        if j < 0 or (0 <= reopen < j):
+            yield i + 1, line_end, False
+            i += 1
+            continue
+        yield i + 1, j, True
+        i = j + 1
