@@ -1,4 +1,7 @@
-"""Input decoding: exact text out of UTF-8/UTF-16/CP949 bytes, errors for the rest."""
+"""Input decoding: exact text out of UTF-8/UTF-16/CP949 bytes, errors for the rest.
+
+And the other side of file I/O: the one atomic writer every output uses.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kgov_ner.text.files import atomic_write, write_text_atomic
 from kgov_ner.text.reading import Decoded, InputError, decode_bytes, read_text
 
 SENTENCE = "송파구는 4500만 원을 확보했다."
@@ -236,3 +240,66 @@ def test_cp949_text_is_never_an_error(text):
 def test_cp949_page_with_crlf_and_symbols():
     page = "[아시아경제 박종일 기자]\r\n광진구(구청장 김선갑)가 ‘2019년 서울 희망일자리 만들기’ 평가에서\r\n△최우수구 △우수구…\r\n" * 5
     assert decode_bytes(page.encode("cp949"), "x") == Decoded(page, "cp949")
+
+
+# ---------------------------------------------------------------------------
+# atomic_write
+
+
+def _listing(path):
+    return sorted(p.name for p in path.iterdir())
+
+
+@pytest.mark.parametrize("failure", [RuntimeError("tagger crashed"), KeyboardInterrupt()],
+                         ids=["exception", "interrupt"])
+def test_atomic_write_keeps_the_old_file_on_failure(tmp_path, failure):
+    target = tmp_path / "out.jsonl"
+    target.write_text("old\n", encoding="utf-8")
+    with pytest.raises(type(failure)):
+        with atomic_write(target) as fh:
+            fh.write("half a line")
+            assert len(_listing(tmp_path)) == 2  # the temporary file, beside the target
+            raise failure
+    assert target.read_text(encoding="utf-8") == "old\n"
+    assert _listing(tmp_path) == ["out.jsonl"]
+
+
+def test_atomic_write_keeps_the_mode_and_the_symlink(tmp_path):
+    real = tmp_path / "real.txt"
+    real.write_text("old", encoding="utf-8")
+    real.chmod(0o640)
+    link = tmp_path / "link.txt"
+    link.symlink_to(real.name)
+    write_text_atomic(link, "송파구\r\n", newline="")
+    assert link.is_symlink() and os.readlink(link) == real.name
+    assert real.read_bytes() == "송파구\r\n".encode()
+    assert real.stat().st_mode & 0o777 == 0o640
+    assert _listing(tmp_path) == ["link.txt", "real.txt"]
+
+
+def test_atomic_write_gives_a_new_file_the_default_mode(tmp_path):
+    umask = os.umask(0o027)
+    try:
+        with atomic_write(tmp_path / "new.bin", binary=True) as fh:
+            fh.write(b"\x00\xff")
+    finally:
+        os.umask(umask)
+    assert (tmp_path / "new.bin").read_bytes() == b"\x00\xff"
+    assert (tmp_path / "new.bin").stat().st_mode & 0o777 == 0o640
+
+
+def test_atomic_write_fails_on_entry(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        with atomic_write(tmp_path / "missing" / "out.txt"):
+            pytest.fail("the block must not run")
+    with pytest.raises(IsADirectoryError):
+        with atomic_write(tmp_path):
+            pytest.fail("the block must not run")
+    assert _listing(tmp_path) == []
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/null"), reason="needs /dev/null")
+def test_atomic_write_writes_a_device_directly():
+    with atomic_write("/dev/null") as fh:
+        fh.write("송파구")
+    assert os.path.exists("/dev/null") and not os.path.isfile("/dev/null")

@@ -20,10 +20,11 @@ import argparse
 import itertools
 import sys
 from collections import deque
+from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Callable, ContextManager, Iterable, Iterator
 
 from kgov_ner.text import chunking
-from kgov_ner.text.files import atomic_write
+from kgov_ner.text.files import atomic_write, write_text_atomic
 from kgov_ner.text.reading import PROG, Decoded, InputError, decoding_note, display_name, read_input
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -141,10 +142,6 @@ def load_tagger(keep_boilerplate: bool = False):
 
 def emit_text_file(directory: str, name: str, text: str) -> None:
     """Write the text the offsets refer to (HTML input): DIR/<name>.txt, atomically."""
-    from pathlib import Path
-
-    from kgov_ner.text.files import write_text_atomic
-
     target = Path(directory) / (Path(name).name + ".txt")
     target.parent.mkdir(parents=True, exist_ok=True)
     write_text_atomic(target, text, newline="")

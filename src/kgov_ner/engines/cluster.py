@@ -42,13 +42,13 @@ import logging
 import math
 import os
 import sys
-import tempfile
 import threading
 import time
 from collections import Counter, deque
 from typing import Any, Iterable, Mapping, Sequence
 
 from kgov_ner.engines.local import kiwi_threads_for, tag_batch
+from kgov_ner.text.files import write_text_atomic
 from kgov_ner.text.reading import PROG, InputError, decoding_note, display_name, read_input
 
 __all__ = [
@@ -385,26 +385,9 @@ def _tag_items(items: Sequence, html: bool | None = None) -> list[dict]:
     return results
 
 
-def _write_atomic(path: str, text: str) -> None:
-    directory, base = os.path.split(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=f".{base}.", suffix=".tmp", dir=directory)
-    try:
-        with open(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
 def _write_part(items: Sequence, part: str, html: bool | None = None) -> str:
     results = _tag_items(items, html)
-    _write_atomic(part, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in results))
+    write_text_atomic(part, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in results), newline="")
     return part
 
 
@@ -442,7 +425,7 @@ def tag_files(paths: Iterable, out_dir, client=None, partition_size: int = DEFAU
                 raise ValueError(f"{out_dir} holds parts of other inputs or another partition size; "
                                  "use a new directory")
     else:
-        _write_atomic(manifest_path, json.dumps(manifest, ensure_ascii=False))
+        write_text_atomic(manifest_path, json.dumps(manifest, ensure_ascii=False), newline="")
     chunks = [items[i:i + partition_size] for i in range(0, len(items), partition_size)]
     parts = [os.path.join(out_dir, f"part-{i:05d}.jsonl") for i in range(len(chunks))]
     tasks = [dask.delayed(_write_part, pure=False)(chunk, part, html)
