@@ -37,14 +37,16 @@ class Tier:
     kind: str
 
 
+def tier_table(name: str) -> dict[str, Tier]:
+    """Rows of the TSV ``data/<name>`` (columns word, tier, rank, kind), keyed by the word as written."""
+    rows = csv.DictReader(_data_lines(name), delimiter="\t")
+    return {row["word"]: Tier(row["word"], row["tier"], int(row["rank"]), row["kind"]) for row in rows}
+
+
 @functools.lru_cache(maxsize=None)
 def tiers() -> dict[str, Tier]:
     """The award-tier lexicon, keyed by the tier word as written."""
-    rows = csv.DictReader(_data_lines("tiers.tsv"), delimiter="\t")
-    out = {}
-    for row in rows:
-        out[row["word"]] = Tier(row["word"], row["tier"], int(row["rank"]), row["kind"])
-    return out
+    return tier_table("tiers.tsv")
 
 
 @functools.lru_cache(maxsize=None)
