@@ -22,8 +22,10 @@ def _award_regexes() -> dict[str, re.Pattern]:
         "tier-head": re.compile(f"(?<![{HANGUL}])(?:{tier_alt})\\s?(?:{head_alt})"),
         "grade": re.compile(f"(?<![A-Za-z0-9{HANGUL}])[SABCD]\\s?등급"),
         "ministerial": re.compile(
-            f"(?<![{HANGUL}])(?:(?:[{HANGUL}]{{1,10}}부\\s?)?장관|대통령|국무총리)\\s?(?:기관\\s?)?(?:상|표창)"
+            f"(?<![{HANGUL}])(?:(?:[{HANGUL}]{{1,10}}부\\s?)?장관|대통령|국무총리)\\s?(?:기관\\s?)?(?:특별상|상|표창)"
         ),
+        # 기관표창, 최우수 기관 표창 (ANNOTATION.md, Clarifications); 종합대상, the overall prize
+        "institution": re.compile(f"(?<![{HANGUL}])(?:(?:{tier_alt})\\s?)?기관\\s?표창|(?<![{HANGUL}])종합\\s?대상"),
         "prize": re.compile(
             f"(?<![{HANGUL}])(?:{alternation([w for w, t in lex.items() if t.kind == 'prize'])})"
             f"(?=\\s?(?:을|를|은|의)?\\s?(?:수상|받|차지|영예|거머|수여|시상))"
@@ -56,6 +58,6 @@ def find_awards(text: str) -> Iterator[Candidate]:
             span = m.group(0)
             start += len(span) - len(span.lstrip())
             end -= len(span) - len(span.rstrip())
-            if rule in ("tier-head", "grade", "ministerial") and not is_particle_run(rest_of_word(text, end)):
+            if rule in ("tier-head", "grade", "ministerial", "institution") and not is_particle_run(rest_of_word(text, end)):
                 continue  # 우수상품, 우수구청: the head is part of a longer word
             yield Candidate(start, end, "AWARD", rule, 2)

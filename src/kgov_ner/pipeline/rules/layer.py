@@ -26,7 +26,7 @@ def find_all(text: str, morphs: Sequence[MorphInfo] = ()) -> list[Candidate]:
         return [m for m in ordered[lo:hi] if m.end <= end and m.end > m.start]
 
     out: list[Candidate] = []
-    out.extend(find_programs(text))
+    out.extend(find_programs(text, morphs_of))
     out.extend(find_money(text))
     out.extend(find_awards(text))
     out.extend(find_officials(text, morphs_of))

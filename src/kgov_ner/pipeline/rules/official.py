@@ -34,7 +34,7 @@ def title_regex() -> re.Pattern:
 def title_end(word: str) -> int | None:
     """Length of the title-bearing stem of ``word`` if it ends in a title plus particles."""
     for m in title_regex().finditer(word):
-        if is_particle_run(word[m.end():]) and re.fullmatch(f"[{HANGUL}·]+", word[: m.end()]):
+        if is_particle_run(word[m.end():]) and re.fullmatch(f"[{HANGUL}·0-9]+", word[: m.end()]):
             return m.end()
     return None
 
@@ -59,8 +59,8 @@ def _looks_like_name(word: str, morphs: Sequence[MorphInfo] | None, strong_conte
     before an unambiguous title such as 고창군수 any nominal reading will do,
     elsewhere the name must be read as a proper noun.
     """
-    if not _name_shape().fullmatch(word):
-        return False
+    if not _name_shape().fullmatch(word) or word in _two_syllable_surnames():
+        return False  # 선우 시장: a surname alone is no name
     gaz = default_gazetteer()
     if word in _name_stopwords() or gaz.lookup(word) or gaz.region_word(word):
         return False
@@ -69,14 +69,30 @@ def _looks_like_name(word: str, morphs: Sequence[MorphInfo] | None, strong_conte
     if not morphs:  # None (no analysis given) or no morphemes in the word
         return True
     if strong_context:
-        # Kiwi may cut an unknown name into a noun and a particle (정유+나);
-        # only a verb or an ending (선정된 구청장) rules the word out here.
-        return not any(m.tag.startswith(("V", "E", "XSV", "XSA")) for m in morphs)
+        return _not_a_phrase(morphs)
     if not all(_NOMINAL.match(m.tag) for m in morphs):
         return False
     # A known common noun (이번, 사회+적) is no name: Kiwi reads names as
     # proper nouns, whole (박겸수) or split (김선+갑).
     return morphs[0].tag == "NNP"
+
+
+def _not_a_phrase(morphs: Sequence[MorphInfo]) -> bool:
+    """Right before a title, a name-shaped word is a name unless Kiwi reads it as
+    a noun with its particle (조직+을) or a whole known noun with a verb (선정+된,
+    참석+한). Unknown names come out in odd pieces (정유+나, 육+정+하+ㄴ): those stay."""
+    if len(morphs) == 2 and morphs[1].tag.startswith("J") and morphs[0].tag.startswith("NN"):
+        return False
+    verb = next((j for j, m in enumerate(morphs) if m.tag.startswith(("V", "E", "XSV", "XSA"))), None)
+    if verb is None:
+        return True
+    head = morphs[:verb]
+    return bool(head) and not (len(head) == 1 and head[0].tag.startswith("NN") and len(head[0].form) >= 2)
+
+
+@functools.lru_cache(maxsize=None)
+def _two_syllable_surnames() -> frozenset[str]:
+    return frozenset(s for s in word_list("surnames.txt") if len(s) == 2)
 
 
 def _is_district_title(stem: str) -> bool:
@@ -99,33 +115,90 @@ def find_officials(text: str, morphs_of: Callable[[int, int], Sequence[MorphInfo
     yield from _names_in_title_parens(text)
 
 
+_PAREN = re.compile(r"\([^()\n]{0,30}\)")
+_EDGE_PUNCT = "“”‘’\"'「」『』<>《》[]▲△▷▶■□◆◇○●•·-–—"
+#: Offices a title may follow after the name (홍길동 고용노동부 장관, 신면호 서울시 경제진흥본부장).
+_ORG_SUFFIXES = ("부", "청", "처", "실", "국", "과", "원", "회", "단", "본부", "센터", "공단", "공사", "재단", "도", "시",
+                 "군", "구", "팀", "관", "소")
+
+
+def _name_words(text: str) -> list[tuple[int, int, str]]:
+    """Words of ``text`` in its offsets, parentheticals blanked and edge punctuation
+    trimmed: ``편동수(가운데) 동대문구청장`` → 편동수, 동대문구청장; ``“마동혁`` → 마동혁."""
+    blanked = _PAREN.sub(lambda m: " " * len(m.group(0)), text)
+    words = []
+    for m in WORD_RE.finditer(blanked):
+        ws, we = m.start(), m.end()
+        while ws < we and blanked[ws] in _EDGE_PUNCT:
+            ws += 1
+        while we > ws and blanked[we - 1] in _EDGE_PUNCT:
+            we -= 1
+        if ws < we:
+            words.append((ws, we, blanked[ws:we]))
+    return words
+
+
+def _organisation_word(word: str, gaz) -> bool:
+    if not re.fullmatch(f"[{HANGUL}·0-9]+", word):
+        return False
+    return bool(gaz.lookup(word) or gaz.region_word(word) or word.endswith(_ORG_SUFFIXES))
+
+
+def _bare_market_title(words, i: int, stem: str, gaz) -> bool:
+    """A bare 시장 with no district before it: a title only right after a name (홍길동 시장은)."""
+    return stem in _AMBIGUOUS_TITLES and not (i >= 1 and gaz.lookup(words[i - 1][2]))
+
+
 def _names_before_titles(text: str, morphs_of: Callable[[int, int], Sequence[MorphInfo] | None]
                          ) -> Iterator[Candidate]:
-    """박겸수 강북구청장, 신면호 서울시 경제진흥본부장: a name up to three words before a title."""
-    words = [(m.start(), m.end(), m.group(0)) for m in WORD_RE.finditer(text)]
+    """박겸수 강북구청장, 신면호 서울시 경제진흥본부장, 편동수(가운데) 동대문구청장, 홍길동 시장은:
+    a name up to three words before a title, organisation words in between."""
+    words = _name_words(text)
     gaz = default_gazetteer()
-    for i, (_ws, _we, w) in enumerate(words):
+    for i, (_ws, we, w) in enumerate(words):
         cut = title_end(w)
         if cut is None:
             continue
         stem = w[:cut]
         district_title = _is_district_title(stem)
-        if stem in _AMBIGUOUS_TITLES and not (i >= 1 and gaz.lookup(words[i - 1][2])):
+        deputy = stem.endswith(DEPUTY_TITLES)
+        if stem.endswith("시장") and stem != "시장" and not (district_title or deputy):
+            continue  # 전통시장, 도깨비시장: a market
+        if _bare_market_title(words, i, stem, gaz):
+            found = _name_before_bare_title(text, words, i, morphs_of)
+            if found:
+                yield found
             continue
-        # Look back over at most two organisation words for the name.
-        for k in (1, 2, 3):
-            if i - k < 0:
-                break
-            ns, ne, name = words[i - k]
-            if "\n" in text[ne:words[i - k + 1][0]]:
-                break
-            strong = k == 1 and (district_title or not stem.endswith(tuple(_AMBIGUOUS_TITLES)))
-            if _looks_like_name(name, morphs_of(ns, ne), strong_context=strong):
-                yield Candidate(ns, ne, "OFFICIAL", "name-title", 2)
-                break
-            # Words in between must be districts or bare nouns (서울시, 경제진흥본부).
-            if not re.fullmatch(f"[{HANGUL}·]+", name) or (split_particles(name)[1] and not gaz.lookup(name)):
-                break
+        strong = district_title or deputy or not stem.endswith(tuple(_AMBIGUOUS_TITLES))
+        found = _name_looking_back(text, words, i, morphs_of, strong, gaz)
+        if found:
+            yield found
+
+
+def _name_before_bare_title(text, words, i, morphs_of) -> Candidate | None:
+    """홍길동 시장은: a proper noun (or three syllables Kiwi keeps whole) right before."""
+    if i < 1 or "\n" in text[words[i - 1][1]:words[i][0]]:
+        return None
+    ns, ne, name = words[i - 1]
+    morphs = morphs_of(ns, ne)
+    whole = bool(morphs) and len(morphs) == 1 and morphs[0].tag.startswith("NN") and len(name) >= 3
+    if _looks_like_name(name, morphs) or (whole and _looks_like_name(name, None)):
+        return Candidate(ns, ne, "OFFICIAL", "name-title", 2)
+    return None
+
+
+def _name_looking_back(text, words, i, morphs_of, strong: bool, gaz) -> Candidate | None:
+    for k in (1, 2, 3):
+        if i - k < 0:
+            return None
+        ns, ne, name = words[i - k]
+        if "\n" in text[ne:words[i - k + 1][0]]:
+            return None
+        if _looks_like_name(name, morphs_of(ns, ne), strong_context=strong):
+            return Candidate(ns, ne, "OFFICIAL", "name-title", 2)
+        if not _organisation_word(name, gaz):
+            return None
+    return None
 
 
 @functools.lru_cache(maxsize=None)

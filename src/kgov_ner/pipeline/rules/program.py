@@ -10,7 +10,7 @@ import functools
 import re
 from typing import Iterable, Iterator
 
-from kgov_ner.pipeline.rules.common import (HANGUL, LIST_ITEM_MARKERS, WORD_RE, Candidate, quoted_spans,
+from kgov_ner.pipeline.rules.common import (HANGUL, WORD_RE, Candidate, quoted_spans,
                                              rest_of_word, split_particles)
 from kgov_ner.resources.gazetteer import default_gazetteer
 from kgov_ner.resources.lexicon import alternation, is_particle_run, tiers, word_list
@@ -33,7 +33,6 @@ _FUND_RE = re.compile(
     f"규모의\\s(?P<name>[{HANGUL}A-Za-z0-9]+(?:,?\\s[{HANGUL}A-Za-z0-9]+){{0,4}}?\\s?(?:펀드|기금))"
 )
 _DAY_EVENT_RE = re.compile(r"(?<![\w])\d{1,2}\s?(?:데이|Day|DAY)(?![A-Za-z])")
-_LIST_TAIL = re.compile(r"\s*등(?:이다|을|이|의|에)?\.?$")
 _CRITERIA_TAIL = re.compile(r"^\s*등\s?\d+\s?개\s?(?:분야|항목|지표|부문|영역)")
 _FOLLOWING_HEADS = frozenset({"사업", "프로그램", "평가", "공모", "공모전", "시상식", "사업평가", "프로젝트", "캠페인", "행사"})
 
@@ -53,17 +52,19 @@ def _names_program(phrase: str) -> bool:
     return _program_head_regex().search(phrase) is not None
 
 
-def find_programs(text: str) -> Iterator[Candidate]:
-    """Program names: quoted phrases ending in a program head, △/▲ list items,
-    19데이-style event names, and later mentions of a name found so.
+def find_programs(text: str, morphs_of=lambda s, e: None) -> Iterator[Candidate]:
+    """Program names: quoted phrases ending in a program head, △/▲/ㆍ list items,
+    unquoted evaluation and contest names, 19데이-style event names, and later
+    mentions of a name found so.
     """
     found: list[str] = []
     for c in _quoted_programs(text):
         found.append(text[c.start:c.end])
         yield c
-    for item_start, item in _list_programs(text):
+    for item_start, item in _list_programs(text, morphs_of):
         found.append(item)
         yield Candidate(item_start, item_start + len(item), "PROGRAM", "list-item", 4)
+    yield from find_named_evaluations(text, morphs_of)
     for m in _DAY_EVENT_RE.finditer(text):
         if is_particle_run(rest_of_word(text, m.end())):
             yield Candidate(m.start(), m.end(), "PROGRAM", "day-event", 4)
@@ -143,52 +144,142 @@ def _quoted_name_shape(phrase: str) -> bool:
 # ---------------------------------------------------------------- list items
 
 
-def _list_programs(text: str) -> Iterator[tuple[int, str]]:
-    """Items of △/▲/▷ lists that name programs.
+_CRITERION_TAILS = ("실적", "률", "율", "건수", "비율", "달성도", "만족도", "점수", "노력도", "알선", "비중", "인원")
+# △▲▷ anywhere; ㆍ only where it opens an item (it also joins words: 시ㆍ군ㆍ구)
+_ITEM_MARK = re.compile(r"\s*(?:[△▲▷]|ㆍ(?=\S))")
+_ITEM_MARKER = re.compile(r"[△▲▷]|(?:(?<=^)|(?<=\s))ㆍ(?=\S)")
+_ITEM_END = re.compile(r"\(|\s등(?:[이을의에과와은는도]|이다)?(?=\s|[.,]|$)|[.,;:]\s|[.]$")
 
-    An item ending in a program head names one; its short, particle-free
-    siblings on the same line do too (△희망두배 청년통장 △서울형 뉴딜일자리).
-    A list closed by "등 6개 분야" enumerates evaluation areas, never programs.
+
+def _is_criterion(item: str) -> bool:
+    """A measured criterion, not a program: 세입 징수실적, 예산 집행률, 취업상담 및 알선."""
+    return item.endswith(_CRITERION_TAILS) or re.search(r"\d+\s?(?:명|곳|건|개)$", item) is not None
+
+
+def _list_programs(text: str, morphs_of=lambda s, e: None) -> Iterator[tuple[int, str]]:
+    """Items of △/▲/▷/ㆍ lists that name programs (ANNOTATION.md, Clarifications).
+
+    An item is whole, particles inside included (△청년이 머무는 마을 만들기),
+    ending before the next marker, a parenthesis or a closing 등; the last item
+    of a line also ends before the predicate (▲청풍 창업 학교를 운영 → 청풍 창업
+    학교, by Kiwi's reading of the particle). A list is two items or more, on
+    one line or one a line; a list closed by "등 6개 분야" enumerates evaluation
+    areas, and a measured criterion (세입 징수실적) is never a program.
     """
-    for line_match in re.finditer(r"[^\n]+", text):
-        items = _list_items(line_match.group(0), line_match.start())
-        if not items or any(_CRITERIA_TAIL.match(c) for _, _, c in items):
+    for items in _list_blocks(text, morphs_of):
+        if len(items) < 2 or any(_CRITERIA_TAIL.match(c) for _, _, c in items):
             continue
-        named = [_names_program(item) for _, item, _ in items]
-        if not any(named):
-            continue
-        for (start, item, _), is_named in zip(items, named):
+        for start, item, _ in items:
             words = item.split()
-            sibling = len(item) <= 20 and len(words) <= 5 and not any(split_particles(w)[1] for w in words)
-            if is_named or sibling:
+            if 1 <= len(words) <= 8 and len(item) <= 40 and not _is_criterion(item) and not _SENTENCE_END.search(item):
                 yield start, item
 
 
-def _list_items(line: str, base: int) -> list[tuple[int, str, str]]:
+def _list_blocks(text: str, morphs_of) -> list[list[tuple[int, str, str]]]:
+    """The items of each list: a line with markers, or a run of lines opening with one."""
+    blocks: list[list[tuple[int, str, str]]] = []
+    prev_single = False
+    for line_match in re.finditer(r"[^\n]+", text):
+        items = list(_line_items(line_match.group(0), line_match.start(), morphs_of))
+        single = len(items) == 1 and bool(_ITEM_MARK.match(line_match.group(0)))
+        if single and prev_single:
+            blocks[-1].extend(items)  # ▲ 청년 창업 지원 프로그램 / ▲ 노인 일자리 박람회
+        elif items:
+            blocks.append(items)
+        prev_single = single
+    return blocks
+
+
+def _line_items(line: str, base: int, morphs_of) -> Iterator[tuple[int, str, str]]:
     """``(start, item, what closes it)`` of every list item on ``line`` (at offset ``base``)."""
-    items = []
-    for m in re.finditer(f"[{LIST_ITEM_MARKERS}]\\s?([^{LIST_ITEM_MARKERS},]+)", line):
-        raw = m.group(1).rstrip()
-        item = _LIST_TAIL.sub("", raw)
-        closing = raw[len(item):] + line[m.end(1):]
-        item = _cut_at_particle(item)
+    marks = list(_ITEM_MARKER.finditer(line))
+    for k, m in enumerate(marks):
+        stop = marks[k + 1].start() if k + 1 < len(marks) else len(line)
+        raw = line[m.end():stop]
+        lead = len(raw) - len(raw.lstrip())
+        raw = raw.strip()
+        cut = _ITEM_END.search(raw)
+        item = raw[: cut.start()].rstrip(" ,") if cut else raw.rstrip(" ,")
+        if k + 1 == len(marks) and not cut:
+            item = _cut_last_item(item, base + m.end() + lead, morphs_of)
         if item:
-            items.append((base + m.start(1), item, closing))
-    return items
+            yield base + m.end() + lead, item, (raw[cut.start():] if cut else "") + line[stop:]
 
 
-def _cut_at_particle(phrase: str) -> str:
-    """Words up to the first one carrying a particle, that word's stem included
-    (▲제천 창업 스쿨을 새로 운영한다 → 제천 창업 스쿨)."""
-    kept = []
-    for word in phrase.split(" "):
+def _cut_last_item(item: str, start: int, morphs_of) -> str:
+    """The last item of a line, up to the word whose particle (by Kiwi) starts the predicate."""
+    kept: list[str] = []
+    pos = 0
+    for word in item.split(" "):
+        at = item.index(word, pos)
+        pos = at + len(word)
+        morphs = morphs_of(start + at, start + pos) if word else None
         if word == "등" or (word.startswith("등") and is_particle_run(word[1:])):
             break  # "… 박람회 등을 운영해": the list ends at 등
-        stem, particles = split_particles(word)
-        kept.append(stem)
-        if particles:
+        if morphs and morphs[-1].tag.startswith("J") and len(morphs) > 1:
+            kept.append(word[: morphs[-1].start - start - at])
             break
-    return " ".join(kept).rstrip()
+        if morphs and any(mm.tag.startswith(("V", "E")) for mm in morphs):
+            break
+        kept.append(word)
+    return " ".join(kept).strip()
+
+
+# ---------------------------------------------------------------- unquoted evaluation names
+
+_EVAL_HEADS = ("실적평가", "종합평가", "사업평가", "정책평가", "평가", "경진대회", "대회", "공모전", "일자리대상", "대상")
+_NAME_WORD = re.compile(f"[{HANGUL}A-Za-z0-9·]+")
+_NOT_NAME_WORDS = frozenset({"올해", "지난해", "이번", "최근", "내년", "작년", "금년", "당시", "이날", "첫", "새", "각종",
+                             "이", "그", "해당", "도", "시", "군", "구", "각", "모든", "여러", "주요", "자체", "우리"})
+_YEARISH = re.compile(r"(?:19|20)\d{2}년?|제\d{1,3}회")
+_NOMINAL_TAGS = ("NN", "SN", "SL", "SH", "XSN", "XPN", "XR", "NR", "SO", "SP")
+
+
+def _nominal_word(morphs) -> bool:
+    """Kiwi reads every morpheme of the word as a noun, number or symbol."""
+    return morphs is None or all(m.tag.startswith(_NOMINAL_TAGS) for m in morphs)
+
+
+def find_named_evaluations(text: str, morphs_of=lambda s, e: None) -> Iterator[Candidate]:
+    """Unquoted evaluation and contest names (ANNOTATION.md, Clarifications): ``2021
+    지역고용센터 평가``, ``대구 구·군 고용 창출 실적평가``, ``제5회 지방자치단체 청년정책 평가``.
+
+    The head (평가, 경진대회, 대상 …) needs two name words before it, else the
+    phrase is generic (``일자리 평가``); a year or ordinal before them belongs to
+    the name, a district before them does not (it is its own entity), and the
+    name words are nouns by Kiwi's reading (``좋은 평가`` is no name).
+    """
+    words = [(m.start(), m.end(), m.group(0)) for m in WORD_RE.finditer(text)]
+    quoted = [(s, e) for s, e, _ in quoted_spans(text)]
+    for i, (ws, _we, w) in enumerate(words):
+        stem, particles = split_particles(w)
+        head = next((h for h in _EVAL_HEADS if stem.endswith(h)), None)
+        if head is None or not re.fullmatch(f"[{HANGUL}A-Za-z0-9·]+", stem) or any(s <= ws < e for s, e in quoted):
+            continue
+        if stem == "대상" and i >= 1 and words[i - 1][2].endswith(_EVAL_HEADS[:-1]):
+            continue  # 경진대회 대상: the prize, not a contest's name
+        start, names = _name_words_before(text, words, i, quoted, morphs_of)
+        names += stem != head
+        if (names >= 2 and stem != "대상") or names >= 3:
+            yield Candidate(start if names else ws, ws + len(stem), "PROGRAM", "named-evaluation", 3)
+
+
+def _name_words_before(text, words, i, quoted, morphs_of) -> tuple[int, int]:
+    """Where the name before the head word ``i`` starts, and how many name words it has."""
+    gaz = default_gazetteer()
+    start, names = words[i][0], 0
+    for j in range(i - 1, max(-1, i - 8), -1):
+        ps, pe, pw = words[j]
+        if "\n" in text[pe:start] or not _NAME_WORD.fullmatch(pw) or pw in _NOT_NAME_WORDS:
+            break
+        if split_particles(pw)[1] or gaz.lookup(pw) or pw in tiers() or any(s <= ps < e for s, e in quoted):
+            break
+        if not _nominal_word(morphs_of(ps, pe)):
+            break
+        start = ps
+        if not _YEARISH.fullmatch(pw):
+            names += 1
+    return start, names
 
 
 # ---------------------------------------------------------------- later mentions
