@@ -52,7 +52,7 @@ def _award_patterns() -> dict[str, re.Pattern]:
     return {
         "ministerial": re.compile(
             f"(?P<org>[{HANGUL}]{{1,12}}?부)?\\s?(?P<who>{alternation(minist)})"
-            f"\\s?(?P<form>(?:기관\\s?|단체\\s?)?(?:표창장|표창|상))?"
+            f"\\s?(?P<form>(?:기관\\s?|단체\\s?)?(?:표창장|표창|특별상|상))?"
         ),
         "grade": re.compile(f"(?P<g>{alternation(grades)}|\\d{{1,2}})\\s?(?P<head>등급)?"),
         "tier": re.compile(
@@ -83,7 +83,7 @@ def normalize_award(text: str) -> dict:
     lex = _award_lexicon()
     pats = _award_patterns()
     compact = s.replace(" ", "")
-    if compact in lex and lex[compact].kind in ("prize", "district-tier"):
+    if compact in lex and lex[compact].kind in ("prize", "district-tier", "institution"):
         return _award_dict(lex[compact], head=None)
 
     m = pats["ministerial"].fullmatch(s)
