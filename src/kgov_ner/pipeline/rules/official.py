@@ -131,7 +131,7 @@ def _name_words(text: str) -> list[tuple[int, int, str]]:
         ws, we = m.start(), m.end()
         while ws < we and blanked[ws] in _EDGE_PUNCT:
             ws += 1
-        while we > ws and blanked[we - 1] in _EDGE_PUNCT:
+        while we > ws and blanked[we - 1] in _EDGE_PUNCT + ".,;:!?":
             we -= 1
         if ws < we:
             words.append((ws, we, blanked[ws:we]))

@@ -252,8 +252,7 @@ def find_named_evaluations(text: str, morphs_of=lambda s, e: None) -> Iterator[C
     words = [(m.start(), m.end(), m.group(0)) for m in WORD_RE.finditer(text)]
     quoted = [(s, e) for s, e, _ in quoted_spans(text)]
     for i, (ws, _we, w) in enumerate(words):
-        stem, particles = split_particles(w)
-        head = next((h for h in _EVAL_HEADS if stem.endswith(h)), None)
+        stem, head = _head_stem(w)
         if head is None or not re.fullmatch(f"[{HANGUL}A-Za-z0-9·]+", stem) or any(s <= ws < e for s, e in quoted):
             continue
         if stem == "대상" and i >= 1 and words[i - 1][2].endswith(_EVAL_HEADS[:-1]):
@@ -262,6 +261,16 @@ def find_named_evaluations(text: str, morphs_of=lambda s, e: None) -> Iterator[C
         names += stem != head
         if (names >= 2 and stem != "대상") or names >= 3:
             yield Candidate(start if names else ws, ws + len(stem), "PROGRAM", "named-evaluation", 3)
+
+
+def _head_stem(word: str) -> tuple[str, str | None]:
+    """``(stem, head)`` when ``word`` is an evaluation head plus particles (실적평가에서 →
+    실적평가; a plain particle split would read 실적평+가에서)."""
+    for head in _EVAL_HEADS:
+        at = word.rfind(head)
+        if at >= 0 and is_particle_run(word[at + len(head):]):
+            return word[: at + len(head)], head
+    return word, None
 
 
 def _name_words_before(text, words, i, quoted, morphs_of) -> tuple[int, int]:
