@@ -75,39 +75,19 @@ them; no names of particular governments or programs are built in.
 
 from __future__ import annotations
 
-import argparse
-import csv
-import io
-import json
-import os
 import re
-import sys
 from collections import Counter
-from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Sequence
 
-__all__ = [
-    "COLUMNS",
-    "FIELDS",
-    "extract_records",
-    "write_csv",
-    "write_jsonl",
-    "read_records_csv",
-    "file_key",
-    "score_records",
-    "format_records_score",
-    "add_arguments",
-    "run",
-    "EPILOG",
-]
+from kgov_ner.pipeline.spans import trim_span
+
+__all__ = ["COLUMNS", "extract_records", "sentences", "program_key"]
 
 COLUMNS = (
     "file", "district", "district_name", "tier", "rank", "award", "program",
     "year", "krw", "streak", "official", "sent_start", "sent_end",
 )
-#: Fields compared on matched rows by :func:`score_records`.
-FIELDS = ("program", "year", "krw", "streak", "official")
-_INT_COLUMNS = ("rank", "year", "krw", "streak", "sent_start", "sent_end")
 
 # ----------------------------------------------------------------- patterns
 
@@ -194,7 +174,9 @@ class _Row:
     sent_end: int
     owner_pos: int  # where the awardee stands (for tying money)
     group_size: int
-    extra: dict = field(default_factory=dict)
+    award_end: int
+    level: str | None  # the district's level (gu, gun, si, ...)
+    district_start: int | None  # where the district is named in the sentence (None: the page's district)
 
     @property
     def key(self) -> str:
@@ -218,20 +200,11 @@ def _doc_entities(doc) -> list[_Ent]:
     ]
 
 
-def _sentences(doc) -> list[tuple[int, int]]:
-    if len(doc) == 0:
-        return []
+def sentences(doc) -> list:
+    """The sentences of *doc* as Spans: Kiwi's, or the whole Doc as one when it has none."""
     if doc.has_annotation("SENT_START"):
-        return [(s.start_char, s.end_char) for s in doc.sents]
-    return [(0, len(doc.text))]
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
+        return list(doc.sents)
+    return [doc[:]] if len(doc) else []
 
 
 # ----------------------------------------------------------------- document context
@@ -268,9 +241,9 @@ class _DocContext:
         progs = [e for e in ents if e.label == "PROGRAM" and e.norm.get("name")]
         names: dict[str, Counter] = {}
         for e in progs:
-            names.setdefault(_pkey(e.norm["name"]), Counter())[e.norm["name"]] += 1
-        counts = Counter(_pkey(e.norm["name"]) for e in progs)
-        dated = {_pkey(e.norm["name"]) for e in progs if isinstance(e.norm.get("year"), int)}
+            names.setdefault(program_key(e.norm["name"]), Counter())[e.norm["name"]] += 1
+        counts = Counter(program_key(e.norm["name"]) for e in progs)
+        dated = {program_key(e.norm["name"]) for e in progs if isinstance(e.norm.get("year"), int)}
         self.canonical: dict[str, str] = {}
         for key in counts:
             longer = [k for k in counts if k != key and key in k]
@@ -306,7 +279,7 @@ class _DocContext:
 
     def program_name(self, e: _Ent) -> str:
         name = e.norm["name"]
-        return self.canonical.get(_pkey(name), name)
+        return self.canonical.get(program_key(name), name)
 
     # officials
     @staticmethod
@@ -332,7 +305,8 @@ def _dkey(e: _Ent) -> str:
     return e.norm.get("name") or e.text
 
 
-def _pkey(name: str | None) -> str:
+def program_key(name: str | None) -> str:
+    """A program name as compared: no spaces, case-folded."""
     return re.sub(r"\s+", "", name or "").casefold()
 
 
@@ -408,13 +382,30 @@ def _pick_program(programs: list[_Ent], award: _Ent) -> _Ent | None:
     return after[0] if after else None
 
 
+@dataclass
+class _Sentence:
+    """One sentence's entities, sorted into what attribution reads."""
+
+    start: int
+    end: int
+    districts: list[_Ent]  # every DISTRICT, evaluators included: they block money ties
+    groups: list[_Group]  # the districts that can be awardees, grouped
+    awards: list[_Ent]  # AWARDs with a tier, in text order
+    programs: list[_Ent]
+    money: list[_Ent]
+
+
+#: (award, group) pairs; a group None stands for the page's district.
+_Pairs = list[tuple[_Ent, "_Group | None"]]
+
+
 class _Extractor:
     def __init__(self, doc, file: str):
         self.doc = doc
         self.file = file
         self.text = doc.text
         self.ents = _doc_entities(doc)
-        self.sentences = _sentences(doc)
+        self.sentences = [(s.start_char, s.end_char) for s in sentences(doc)]
         self.ctx = _DocContext(self.text, self.ents, self.sentences)
         body = getattr(getattr(doc, "_", None), "body", None) if _has_body(doc) else None
         self.body = [tuple(r) for r in body] if body else None
@@ -429,95 +420,105 @@ class _Extractor:
             if not ents:
                 pending = None
                 continue
-            new, unattached = self.sentence(s, e, ents, pending)
+            new, unattached = self.sentence(self._sort(s, e, ents), pending)
             rows.extend(new)
             pending = unattached
         return _merge(rows, self.ctx)
 
-    def sentence(self, s: int, e: int, ents: list[_Ent], pending: _Ent | None):
-        text = self.text
+    def _sort(self, s: int, e: int, ents: list[_Ent]) -> _Sentence:
         districts = [x for x in ents if x.label == "DISTRICT"]
-        candidates = [d for d in districts if self.ctx.awardee_capable(d)]
-        awards = [x for x in ents if x.label == "AWARD" and x.norm.get("tier")]
-        programs = [x for x in ents if x.label == "PROGRAM" and x.norm.get("name")]
-        money = [x for x in ents if x.label == "MONEY" and isinstance(x.norm.get("krw"), int)]
-        groups = _groups(text, candidates)
+        return _Sentence(
+            start=s, end=e, districts=districts,
+            groups=_groups(self.text, [d for d in districts if self.ctx.awardee_capable(d)]),
+            awards=[x for x in ents if x.label == "AWARD" and x.norm.get("tier")],
+            programs=[x for x in ents if x.label == "PROGRAM" and x.norm.get("name")],
+            money=[x for x in ents if x.label == "MONEY" and isinstance(x.norm.get("krw"), int)],
+        )
 
-        if not awards:
-            carried: list[tuple[_Ent, _Group | None]] = []
-            if pending is not None:
-                for g in groups:
-                    if _SELECTED.search(text, g.end, e):
-                        carried.append((pending, g))
-                        g.consumed = True
-                        break
-            if not carried:
-                self.money_without_award(s, e, districts, groups, money)
-                return [], None
-            rows = self.rows_for(s, e, carried, programs, money, districts)
-            return rows, None
+    def sentence(self, sent: _Sentence, pending: _Ent | None) -> tuple[list[_Row], _Ent | None]:
+        """The rows of one sentence, and a tier it hands to the next one (see the module docstring)."""
+        if not sent.awards:
+            return self._carried_tier(sent, pending), None
+        given: list[list[_Group | None]] = [[] for _ in sent.awards]  # the awardees of sent.awards[i]
+        self._tier_then_its_districts(sent, given)
+        self._nearest_group_before(sent, given)
+        unattached = self._only_or_page_district(sent, given)
+        pairs = [(a, g) for a, groups in zip(sent.awards, given) for g in groups]
+        return self.rows_for(sent, pairs), unattached
 
-        items: list[tuple[int, str, Any]] = [(g.start, "G", g) for g in groups]
-        items += [(a.start, "A", a) for a in awards]
+    def _carried_tier(self, sent: _Sentence, pending: _Ent | None) -> list[_Row]:
+        """A sentence without a tier: the group it selects gets the previous sentence's tier."""
+        selected = None
+        if pending is not None:
+            selected = next((g for g in sent.groups if _SELECTED.search(self.text, g.end, sent.end)), None)
+        if selected is None:
+            self.money_without_award(sent)
+            return []
+        return self.rows_for(sent, [(pending, selected)])
+
+    def _tier_then_its_districts(self, sent: _Sentence, given: list[list[_Group | None]]) -> None:
+        """Rules 1 and 2: a tier followed by 에/는 (or a bare colon), or by a relative verb,
+        goes to the group right after it."""
+        items: list[tuple[int, str, _Group | int]] = [(g.start, "G", g) for g in sent.groups]
+        items += [(a.start, "A", i) for i, a in enumerate(sent.awards)]
         items.sort(key=lambda t: t[0])
-        given: dict[int, list[_Group | None]] = {id(a): [] for a in awards}
-
-        # 1./2. a tier followed by its districts
-        for i, (_, kind, a) in enumerate(items):
-            if kind != "A" or i + 1 >= len(items) or items[i + 1][1] != "G":
+        for k, (_, kind, i) in enumerate(items):
+            if kind != "A" or k + 1 >= len(items) or items[k + 1][1] != "G":
                 continue
-            g = items[i + 1][2]
-            between = text[a.end:g.start]
-            prev = items[i - 1] if i > 0 else None
+            a, g = sent.awards[i], items[k + 1][2]
+            between = self.text[a.end:g.start]
+            prev = items[k - 1] if k > 0 else None
             bare_ok = prev is None or prev[1] == "A" or prev[2].consumed
             if _FORWARD.match(between) or _RELATIVE.match(between) or (bare_ok and _FORWARD_BARE.match(between)):
-                given[id(a)].append(g)
+                given[i].append(g)
                 g.consumed = True
-        # 3. the nearest group before the tier
-        for _, kind, a in items:
-            if kind != "A" or given[id(a)]:
+
+    def _nearest_group_before(self, sent: _Sentence, given: list[list[_Group | None]]) -> None:
+        """Rule 3: a tier still without awardee goes to the nearest free group before it."""
+        for i, a in enumerate(sent.awards):
+            if given[i]:
                 continue
             before = [
-                g for g in groups
+                g for g in sent.groups
                 if g.end <= a.start and not g.consumed and _head_fits(a, g)
-                and not _NOT_AWARDEE_AFTER.match(text, g.end, e)
+                and not _NOT_AWARDEE_AFTER.match(self.text, g.end, sent.end)
             ]
             if before:
                 before[-1].consumed = True
-                given[id(a)].append(before[-1])
-        # 4. the sentence's only district, or the page's district
+                given[i].append(before[-1])
+
+    def _only_or_page_district(self, sent: _Sentence, given: list[list[_Group | None]]) -> _Ent | None:
+        """Rule 4: the sentence's only district, or the page's; returns a tier left without either."""
         unattached = None
-        names = {_dkey(m) for g in groups for m in g.members}
-        for a in awards:
-            if given[id(a)]:
+        names = {_dkey(m) for g in sent.groups for m in g.members}
+        for i, a in enumerate(sent.awards):
+            if given[i]:
                 continue
-            if len(names) == 1 and _head_fits(a, groups[0]):
-                given[id(a)].append(_Group([groups[0].members[0]]))
-            elif not groups and self.ctx.page_district is not None:
-                given[id(a)].append(None)  # the page's district
-            elif not groups:
+            if len(names) == 1 and _head_fits(a, sent.groups[0]):
+                given[i].append(_Group([sent.groups[0].members[0]]))
+            elif not sent.groups and self.ctx.page_district is not None:
+                given[i].append(None)  # the page's district
+            elif not sent.groups:
                 unattached = a
-        pairs = [(a, g) for a in awards for g in given[id(a)]]
-        return self.rows_for(s, e, pairs, programs, money, districts), unattached
+        return unattached
 
     # -------------------------------------------------------------- rows
-    def rows_for(self, s, e, pairs, programs, money, districts) -> list[_Row]:
-        text = self.text
-        year_in_sentence = _sentence_year(text, s, e)
+    def rows_for(self, sent: _Sentence, pairs: _Pairs) -> list[_Row]:
+        """One row per awardee of each (award, group) pair of the sentence; money tied last."""
+        year_in_sentence = _sentence_year(self.text, sent.start, sent.end)
+        sent_start, sent_end = self.sentence_span(sent.start, sent.end, pairs)
         rows: list[_Row] = []
-        sent_start, sent_end = self.sentence_span(s, e, pairs)
         for a, g in pairs:
-            prog_ent = _pick_program(programs, a)
+            prog_ent = _pick_program(sent.programs, a)
             program = self.ctx.program_name(prog_ent) if prog_ent else None
             year = prog_ent.norm.get("year") if prog_ent else None
             if not isinstance(year, int):
                 year = year_in_sentence
             others = [(o.start, o.end) for o, _ in pairs if o is not a]
             others += [(og.start, og.end) for o, og in pairs if o is not a and og is not None]
-            streak = _streak(text, s, e, a, others)
+            streak = _streak(self.text, sent.start, sent.end, a, others)
             if g is None:
-                page = self.ctx.first_mention[self.ctx.page_district]
-                members, owner_pos = [page], s
+                members, owner_pos = [self.ctx.first_mention[self.ctx.page_district]], sent.start
             else:
                 members, owner_pos = g.members, g.start
             for d in members:
@@ -527,27 +528,28 @@ class _Extractor:
                     award_headed=bool(a.norm.get("head") or a.norm.get("form") or a.norm.get("kind") != "district-tier"),
                     program=program, year=year, krw=None, streak=streak, official=None,
                     sent_start=sent_start, sent_end=sent_end,
-                    owner_pos=owner_pos, group_size=len(members),
-                    extra={"award_start": a.start, "award_end": a.end, "level": d.norm.get("level"),
-                           "district_start": d.start if g is not None else None},
+                    owner_pos=owner_pos, group_size=len(members), award_end=a.end,
+                    level=d.norm.get("level"), district_start=d.start if g is not None else None,
                 ))
-        self.tie_money(rows, money, districts, e)
+        self.tie_money(rows, sent)
         return rows
 
-    def sentence_span(self, s: int, e: int, pairs) -> tuple[int, int]:
+    def sentence_span(self, s: int, e: int, pairs: _Pairs) -> tuple[int, int]:
         if self.body and pairs:
             at = pairs[0][0].start
             for bs, be in self.body:
                 if bs <= at < be:
                     s, e = max(s, bs), min(e, be)
                     break
-        return _trim(self.text, s, e)
+        return trim_span(self.text, s, e, format_chars=False)  # sentence offsets: whitespace only
 
-    def tie_money(self, rows: list[_Row], money: list[_Ent], districts: list[_Ent], e: int) -> None:
-        text = self.text
+    # -------------------------------------------------------------- money
+    def tie_money(self, rows: list[_Row], sent: _Sentence) -> None:
+        """Each amount goes to the nearest awardee group before it (or the only one), unless
+        :meth:`_money_blocked`; spending (50억원을 들여) goes to no one."""
         owners = sorted({(r.owner_pos, r.group_size) for r in rows})
-        for m in money:
-            if _SPENDING_AFTER.match(text, m.end, e):
+        for m in sent.money:
+            if _SPENDING_AFTER.match(self.text, m.end, sent.end):
                 continue
             before = [o for o in owners if o[0] < m.start]
             if before:
@@ -557,53 +559,63 @@ class _Extractor:
             else:
                 continue
             mine = [r for r in rows if (r.owner_pos, r.group_size) == owner]
-            award_end = max(r.extra["award_end"] for r in mine)
-            start = max(owner[0], award_end) if owner[0] < m.start else m.end
-            stop = m.start if owner[0] < m.start else owner[0]
-            member_starts = {r.extra["district_start"] for r in mine}
-            if any(
-                start <= d.start < stop and d.start not in member_starts
-                and _SUBJECT_AFTER.match(text, d.end, e)
-                for d in districts
-            ):
+            if self._money_blocked(m, owner, mine, sent):
                 continue
-            levels = {r.extra["level"] for r in mine}
-            if any(
-                not levels & set(_PRONOUN_LEVELS[p.group(1)])
-                for p in _PRONOUN_SUBJECT.finditer(text, start, stop)
-            ):
-                continue
-            if owner[1] > 1:
-                each = _EACH_BEFORE.search(text[max(0, m.start - 6):m.start]) or _EACH_AFTER.match(text, m.end, e)
-                if not each:
-                    continue  # a total for the whole group
             for r in mine:
                 if r.krw is None:
                     r.krw = m.norm["krw"]
 
-    def money_without_award(self, s, e, districts, groups, money) -> None:
-        text = self.text
-        for m in money:
-            if not _AWARD_MONEY.search(text, s, e) or _SPENDING_AFTER.match(text, m.end, e):
+    def _money_blocked(self, m: _Ent, owner: tuple[int, int], mine: list[_Row], sent: _Sentence) -> bool:
+        """Whether the amount *m* stays apart from the rows *mine* of the awardee group *owner*
+        (its position and size): another government as the subject between them, a 시는/구는
+        of another level, or a total for a whole group."""
+        text, e = self.text, sent.end
+        owner_pos, group_size = owner
+        award_end = max(r.award_end for r in mine)
+        start = max(owner_pos, award_end) if owner_pos < m.start else m.end
+        stop = m.start if owner_pos < m.start else owner_pos
+        member_starts = {r.district_start for r in mine}
+        if any(
+            start <= d.start < stop and d.start not in member_starts
+            and _SUBJECT_AFTER.match(text, d.end, e)
+            for d in sent.districts
+        ):
+            return True
+        levels = {r.level for r in mine}
+        if any(
+            not levels & set(_PRONOUN_LEVELS[p.group(1)])
+            for p in _PRONOUN_SUBJECT.finditer(text, start, stop)
+        ):
+            return True
+        return group_size > 1 and not _each(text, m, e)  # a total for the whole group
+
+    def money_without_award(self, sent: _Sentence) -> None:
+        """An award-money sentence without a tier: note which district the amount goes to."""
+        text, e = self.text, sent.end
+        for m in sent.money:
+            if not _AWARD_MONEY.search(text, sent.start, e) or _SPENDING_AFTER.match(text, m.end, e):
                 continue
-            before = [g for g in groups if g.end <= m.start]
+            before = [g for g in sent.groups if g.end <= m.start]
             if before:
                 g = before[-1]
                 if any(
                     g.end <= d.start < m.start and _SUBJECT_AFTER.match(text, d.end, e)
-                    for d in districts
+                    for d in sent.districts
                 ):
                     continue
-                if len(g.members) > 1 and not (
-                    _EACH_BEFORE.search(text[max(0, m.start - 6):m.start]) or _EACH_AFTER.match(text, m.end, e)
-                ):
+                if len(g.members) > 1 and not _each(text, m, e):
                     continue
                 for d in g.members:
                     self.money_facts.append((_dkey(d), m.norm["krw"]))
-            elif not groups and self.ctx.page_district is not None:
-                if any(_SUBJECT_AFTER.match(text, d.end, e) for d in districts if d.start < m.start):
+            elif not sent.groups and self.ctx.page_district is not None:
+                if any(_SUBJECT_AFTER.match(text, d.end, e) for d in sent.districts if d.start < m.start):
                     continue
                 self.money_facts.append((self.ctx.page_district, m.norm["krw"]))
+
+
+def _each(text: str, m: _Ent, e: int) -> bool:
+    """Whether the amount *m* is given to each member of a group: 각 8000만원, 8000만원씩."""
+    return bool(_EACH_BEFORE.search(text[max(0, m.start - 6):m.start]) or _EACH_AFTER.match(text, m.end, e))
 
 
 def _has_body(doc) -> bool:
@@ -622,7 +634,7 @@ def _years_agree(a: int | None, b: int | None) -> bool:
 def _programs_agree(a: str | None, b: str | None) -> bool:
     if a is None or b is None:
         return True
-    ka, kb = _pkey(a), _pkey(b)
+    ka, kb = program_key(a), program_key(b)
     if ka == kb or ka in kb or kb in ka:
         return True
     # a headline shortens or rewords the name: 경남 일자리 / 경남 청년 일자리 만들기
@@ -643,7 +655,7 @@ def _merge(rows: list[_Row], ctx: _DocContext) -> list[_Row]:
     for r in rows:
         for m in merged:
             if _same_award(m, r):
-                if m.program and r.program and _pkey(m.program) != _pkey(r.program):
+                if m.program and r.program and program_key(m.program) != program_key(r.program):
                     # one award, two names: keep the name the page uses most
                     if ctx.program_rank(r.program) > ctx.program_rank(m.program):
                         m.program = r.program
@@ -693,213 +705,36 @@ def extract_records(doc, file: str = "") -> list[dict]:
     return out
 
 
-# ----------------------------------------------------------------- output
+# ----------------------------------------------------------------- public API
 
 
-def _cell(value: Any) -> str:
-    return "" if value is None else str(value)
+def extract_records(doc, file: str = "") -> list[dict]:
+    """Award records of a tagged Doc, one dict per row with the keys of :data:`COLUMNS`.
 
-
-def write_csv(out, rows: Iterable[Mapping[str, Any]], header: bool = True) -> None:
-    """Rows as CSV (``csv`` module, RFC 4180 quoting), ``None`` as an empty cell."""
-    writer = csv.writer(out)
-    if header:
-        writer.writerow(COLUMNS)
-    for row in rows:
-        writer.writerow([_cell(row.get(c)) for c in COLUMNS])
-
-
-def write_jsonl(out, rows: Iterable[Mapping[str, Any]]) -> None:
-    for row in rows:
-        out.write(json.dumps({c: row.get(c) for c in COLUMNS}, ensure_ascii=False) + "\n")
-
-
-def read_records_csv(path: str | os.PathLike[str]) -> list[dict]:
-    """Read a records CSV (UTF-8, with or without BOM); empty cells become ``None``.
-
-    Integer columns (rank, year, krw, streak, sent_start, sent_end) are read
-    as ``int``.  Raises ``ValueError`` with a one-line reason for a file that
-    lacks the ``file``, ``district_name`` or ``tier`` column or holds a
-    non-integer in an integer column; ``OSError`` for an unreadable file.
+    See the module docstring for the rules.  ``doc`` is what
+    ``kgov_ner.Tagger()(text)`` returns (sentences from Kiwi, ``ent._.norm``).
     """
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        reader = csv.DictReader(fh)
-        missing = {"file", "tier"} - set(reader.fieldnames or ())
-        if missing or not ({"district_name", "district"} & set(reader.fieldnames or ())):
-            raise ValueError(f"{os.fspath(path)}: not a records file (needs columns file, district_name, tier)")
-        rows = []
-        for lineno, raw in enumerate(reader, start=2):
-            row: dict[str, Any] = {}
-            for c in COLUMNS:
-                v = (raw.get(c) or "").strip()
-                if not v:
-                    row[c] = None
-                elif c in _INT_COLUMNS:
-                    try:
-                        row[c] = int(v)
-                    except ValueError:
-                        raise ValueError(f"{os.fspath(path)}: line {lineno}: {c} {v!r} is not an integer") from None
-                else:
-                    row[c] = v
-            rows.append(row)
-    return rows
-
-
-# ----------------------------------------------------------------- scoring
-
-
-def file_key(name: Any) -> str:
-    base = os.path.basename(str(name or ""))
-    stem, ext = os.path.splitext(base)
-    return stem if ext.lower() in (".txt", ".html", ".htm") else base
-
-
-def _row_key(row: Mapping[str, Any]) -> tuple[str, str, str]:
-    district = row.get("district_name") or row.get("district") or ""
-    return (file_key(row.get("file")), str(district).strip(), str(row.get("tier") or "").strip())
-
-
-def _field_equal(name: str, gold: Any, pred: Any) -> bool:
-    if gold in (None, "") and pred in (None, ""):
-        return True
-    if gold in (None, "") or pred in (None, ""):
-        return False
-    if name == "program":
-        return _pkey(str(gold)) == _pkey(str(pred))
-    if name in ("year", "krw", "streak"):
-        try:
-            return int(gold) == int(pred)
-        except (TypeError, ValueError):
-            return False
-    return str(gold).strip() == str(pred).strip()
-
-
-def score_records(gold: Sequence[Mapping[str, Any]], pred: Sequence[Mapping[str, Any]]) -> dict:
-    """Score predicted against gold records.
-
-    A predicted row matches a gold row when ``file``, ``district_name`` and
-    ``tier`` agree: files compare by base name without ``.txt`` (so
-    ``seeds/000_x.txt``, ``000_x.txt`` and the gold id ``000_x`` agree), and a
-    row without ``district_name`` (ambiguous name) compares by its
-    ``district`` surface.  Matching is one-to-one (a duplicated prediction
-    is a false positive).  ``P = TP/(TP+FP)``, ``R = TP/(TP+FN)``,
-    ``F1 = 2TP/(2TP+FP+FN)``.  On matched rows each field of :data:`FIELDS`
-    is compared (program by its name without spaces; an empty cell equals
-    only an empty cell) and its accuracy is ``correct / matched``.
-
-    Returns ``{"p", "r", "f", "tp", "fp", "fn", "n", "fields": {name:
-    {"correct", "total", "acc"}}, "missed": [gold rows], "spurious": [pred
-    rows], "field_errors": [{"key", "field", "gold", "pred"}]}``.
-    """
-    available: dict[tuple, list[Mapping[str, Any]]] = {}
-    for g in gold:
-        available.setdefault(_row_key(g), []).append(g)
-    pairs = []
-    spurious = []
-    for p in pred:
-        bucket = available.get(_row_key(p))
-        if bucket:
-            pairs.append((bucket.pop(0), p))
-        else:
-            spurious.append(dict(p))
-    missed = [dict(g) for rows in available.values() for g in rows]
-    tp, fp, fn = len(pairs), len(spurious), len(missed)
-    fields: dict[str, dict] = {}
-    errors = []
-    for name in FIELDS:
-        correct = 0
-        for g, p in pairs:
-            if _field_equal(name, g.get(name), p.get(name)):
-                correct += 1
-            else:
-                errors.append({"key": list(_row_key(g)), "field": name, "gold": g.get(name), "pred": p.get(name)})
-        fields[name] = {"correct": correct, "total": tp, "acc": correct / tp if tp else 0.0}
-    return {
-        "p": tp / (tp + fp) if tp + fp else 0.0,
-        "r": tp / (tp + fn) if tp + fn else 0.0,
-        "f": 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 0.0,
-        "tp": tp, "fp": fp, "fn": fn, "n": tp + fn,
-        "fields": fields,
-        "missed": missed,
-        "spurious": spurious,
-        "field_errors": errors,
-    }
-
-
-def format_records_score(score: Mapping[str, Any], title: str = "records") -> str:
-    lines = [
-        f"== {title}: a row matches when file, district_name and tier agree ==",
-        f"P {score['p']:.3f}  R {score['r']:.3f}  F1 {score['f']:.3f}  "
-        f"(gold {score['n']}, predicted {score['tp'] + score['fp']}, matched {score['tp']})",
-        "field accuracy on matched rows:",
-    ]
-    for name, c in score["fields"].items():
-        lines.append(f"  {name:<9}{c['correct']:>4}/{c['total']:<4} {c['acc']:.3f}")
-    for row in score["missed"]:
-        lines.append(f"  FN {'  '.join(_row_key(row))}")
-    for row in score["spurious"]:
-        lines.append(f"  FP {'  '.join(_row_key(row))}")
-    for err in score["field_errors"]:
-        lines.append(f"  {err['field']} wrong {'  '.join(err['key'])}: gold {err['gold']!r}, predicted {err['pred']!r}")
-    return "\n".join(lines)
-
-
-# ----------------------------------------------------------------- CLI
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Register the arguments of ``kgov-ner records``."""
-    parser.add_argument("files", nargs="+", metavar="FILE",
-                        help="input file, directory (its .txt/.html files) or glob; '-' reads standard input")
-    parser.add_argument("-r", "--recursive", action="store_true",
-                        help="read .txt/.html files in subdirectories of directory arguments too")
-    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
-    parser.add_argument("-f", "--format", choices=("csv", "jsonl"), default="csv",
-                        help="output format (default: %(default)s)")
-    parser.add_argument("--excel", action="store_true",
-                        help="write UTF-8 with a byte-order mark so that Excel opens the CSV as UTF-8")
-    parser.add_argument("-o", "--output", metavar="PATH",
-                        help="write to PATH (atomically: all or nothing) instead of standard output")
-
-
-EPILOG = """\
-columns: file, district, district_name, tier, rank, award, program, year, krw,
-streak, official, sent_start, sent_end (one row per district and award the
-text states; sent_start/sent_end are character offsets of the sentence).
-
-exit status: 0 if every file was read, 2 if any could not be read or decoded
-(the others are still processed) or the output cannot be written.
-"""
-
-
-def run(args: argparse.Namespace) -> int:
-    """Run ``kgov-ner records``; return the exit status."""
-    from kgov_ner.cli.main import EXIT_INPUT_ERROR, EXIT_OK, OutputError, _error, _load_tagger, _Output, _progress, _tagged
-    from kgov_ner.text.reading import expand_inputs
-    from kgov_ner.pipeline.kiwi import preload_kiwi
-
-    preload_kiwi()
-    paths = list(expand_inputs(args.files, recursive=args.recursive))
-    failures: list[str] = []
-    try:
-        with _Output(args.output) as out:
-            if args.excel:
-                out.write("\ufeff")
-            header_done = False
-            for name, doc in _tagged(_progress(paths, args), failures, lambda: _load_tagger(False)):
-                rows = extract_records(doc, file=name)
-                if args.format == "jsonl":
-                    write_jsonl(out, rows)
-                else:
-                    buf = io.StringIO(newline="")
-                    write_csv(buf, rows, header=not header_done)
-                    out.write(buf.getvalue())
-                    header_done = True
-            if args.format == "csv" and not header_done:
-                buf = io.StringIO(newline="")
-                write_csv(buf, [], header=True)
-                out.write(buf.getvalue())
-    except OutputError as exc:
-        _error(str(exc))
-        return EXIT_INPUT_ERROR
-    return EXIT_INPUT_ERROR if failures else EXIT_OK
+    ex = _Extractor(doc, file)
+    rows = ex.run()
+    ctx = ex.ctx
+    facts: dict[str, set[int]] = {}
+    for key, krw in ex.money_facts:
+        facts.setdefault(key, set()).add(krw)
+    per_district = Counter(r.key for r in rows)
+    out = []
+    for r in rows:
+        if r.program is None and ctx.main_program is not None:
+            r.program = ctx.main_program
+        if r.year is None and r.program is not None:
+            r.year = ctx.program_year.get(r.program)
+        if r.krw is None and per_district[r.key] == 1 and len(facts.get(r.key, ())) == 1:
+            r.krw = next(iter(facts[r.key]))
+        if r.official is None and r.district_name:
+            r.official = ctx.heads.get(r.district_name)
+        out.append({
+            "file": file, "district": r.district, "district_name": r.district_name,
+            "tier": r.tier, "rank": r.rank, "award": r.award, "program": r.program,
+            "year": r.year, "krw": r.krw, "streak": r.streak, "official": r.official,
+            "sent_start": r.sent_start, "sent_end": r.sent_end,
+        })
+    return out
