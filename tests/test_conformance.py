@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from kgov_ner.evaluation import scorer as ev
+from kgov_ner.evaluation.gold import load_gold
+from kgov_ner.evaluation.scorer import error_list, score_docs
 from kgov_ner.resources.labels import LABELS
 
 #: Strict micro F1 (body mode = whole sentence) the RULE layer must keep on the
@@ -66,7 +67,7 @@ QUOTES = "‘’'“”\"「」『』"
 
 @pytest.fixture(scope="module")
 def suite():
-    return ev.load_gold(SUITE)
+    return load_gold(SUITE)
 
 
 def test_suite_validates_and_is_large_enough(suite):
@@ -121,7 +122,7 @@ def test_suite_is_not_copied_from_the_seeds(suite):
     seeds = ROOT / "seeds" / "gold.jsonl"
     if not seeds.exists():
         pytest.skip("no seeds")
-    seed_texts = [d.text for d in ev.load_gold(seeds)]
+    seed_texts = [d.text for d in load_gold(seeds)]
     for d in suite:
         for sentence in re.split(r"(?<=[.다])\s+", d.text):
             if len(sentence) >= 20:
@@ -131,7 +132,7 @@ def test_suite_is_not_copied_from_the_seeds(suite):
 def _per_rule_errors(docs, preds):
     errors = defaultdict(list)
     for doc, pred in zip(docs, preds):
-        for err in ev.error_list([doc], [pred], "body"):
+        for err in error_list([doc], [pred], "body"):
             errors[doc.record["rule"]].append(f"{err['kind']} {err['label']} {err['context']}")
     return errors
 
@@ -142,7 +143,7 @@ def tagger_scores(suite):
 
     rules = Tagger(model=None)
     preds = [[(e.start_char, e.end_char, e.label_) for e in doc.ents] for doc in rules.pipe([d.text for d in suite])]
-    scores = ev.score_docs(suite, preds, ["body"])["body"]["strict"]
+    scores = score_docs(suite, preds, ["body"])["body"]["strict"]
     return scores, _per_rule_errors(suite, preds)
 
 

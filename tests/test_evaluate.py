@@ -12,7 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kgov_ner.evaluation import scorer as ev
+from kgov_ner.cli import eval as eval_cli
+from kgov_ner.evaluation import cv, gold as gold_file, predict, report, scorer
 from kgov_ner.resources.labels import LABELS
 
 D, O, P, M, A = LABELS  # DISTRICT, OFFICIAL, PROGRAM, MONEY, AWARD
@@ -31,7 +32,7 @@ def cell(scores, kind, row):
 def test_strict_versus_partial_by_hand():
     gold = [[(0, 3, D), (5, 8, O), (10, 15, P)]]
     pred = [[(0, 3, D), (5, 9, O), (10, 15, M), (20, 22, A)]]
-    s = ev.score_spans(gold, pred)
+    s = scorer.score_spans(gold, pred)
     # strict: DISTRICT exact; OFFICIAL boundary off by one -> FP + FN; PROGRAM
     # predicted as MONEY -> FN for PROGRAM, FP for MONEY; AWARD spurious.
     assert cell(s, "strict", D) == (1, 0, 0)
@@ -61,7 +62,7 @@ def test_strict_versus_partial_by_hand():
 def test_macro_ignores_labels_absent_from_both_sides():
     gold = [[(0, 3, D), (4, 7, D), (8, 10, M)]]
     pred = [[(0, 3, D), (8, 10, M), (12, 14, M)]]
-    s = ev.score_spans(gold, pred)["strict"]
+    s = scorer.score_spans(gold, pred)["strict"]
     # DISTRICT: P 1, R .5, F 2/3; MONEY: P .5, R 1, F 2/3; others absent
     assert s["macro"]["p"] == pytest.approx(0.75)
     assert s["macro"]["r"] == pytest.approx(0.75)
@@ -73,22 +74,22 @@ def test_partial_matches_each_gold_once():
     # one gold, two overlapping predictions: one TP, one FP
     gold = [[(0, 10, P)]]
     pred = [[(0, 4, P), (5, 10, P)]]
-    s = ev.score_spans(gold, pred)
+    s = scorer.score_spans(gold, pred)
     assert cell(s, "partial", P) == (1, 1, 0)
     assert cell(s, "strict", P) == (0, 2, 1)
     # the larger overlap wins
-    assert ev.match_partial(gold[0], pred[0]) == [((0, 10, P), (5, 10, P))]
+    assert scorer.match_partial(gold[0], pred[0]) == [((0, 10, P), (5, 10, P))]
     # two golds, one prediction covering both: one TP, one FN
-    s = ev.score_spans([[(0, 4, P), (5, 10, P)]], [[(0, 10, P)]])
+    s = scorer.score_spans([[(0, 4, P), (5, 10, P)]], [[(0, 10, P)]])
     assert cell(s, "partial", P) == (1, 0, 1)
-    assert ev.match_partial([(0, 4, P), (5, 10, P)], [(0, 10, P)]) == [((5, 10, P), (0, 10, P))]
+    assert scorer.match_partial([(0, 4, P), (5, 10, P)], [(0, 10, P)]) == [((5, 10, P), (0, 10, P))]
 
 
 def test_partial_matching_is_deterministic_on_ties():
     gold = [(6, 10, D), (0, 6, D)]
     pred = [(4, 8, D)]  # overlaps both golds by 2 characters
-    assert ev.match_partial(gold, pred) == [((0, 6, D), (4, 8, D))]
-    assert ev.match_partial(list(reversed(gold)), pred) == [((0, 6, D), (4, 8, D))]
+    assert scorer.match_partial(gold, pred) == [((0, 6, D), (4, 8, D))]
+    assert scorer.match_partial(list(reversed(gold)), pred) == [((0, 6, D), (4, 8, D))]
 
 
 def test_partial_prefers_the_globally_largest_overlap():
@@ -96,24 +97,24 @@ def test_partial_prefers_the_globally_largest_overlap():
     # before gold A (0..8) could take it (overlap 2); A then gets X.
     gold = [(0, 8, P), (9, 15, P)]
     pred = [(0, 3, P), (6, 15, P)]
-    pairs = ev.match_partial(gold, pred)
+    pairs = scorer.match_partial(gold, pred)
     assert pairs == [((0, 8, P), (0, 3, P)), ((9, 15, P), (6, 15, P))]
 
 
 def test_duplicate_predictions_count_as_false_positives():
-    s = ev.score_spans([[(0, 3, D)]], [[(0, 3, D), (0, 3, D)]])
+    s = scorer.score_spans([[(0, 3, D)]], [[(0, 3, D), (0, 3, D)]])
     assert cell(s, "strict", D) == (1, 1, 0)
     assert cell(s, "partial", D) == (1, 1, 0)
 
 
 def test_unknown_predicted_label_is_a_row_and_a_false_positive():
-    s = ev.score_spans([[(0, 3, D)]], [[(0, 3, "PERSON")]])
+    s = scorer.score_spans([[(0, 3, D)]], [[(0, 3, "PERSON")]])
     assert cell(s, "strict", "PERSON") == (0, 1, 0)
     assert cell(s, "strict", "micro") == (0, 1, 1)
 
 
 def test_no_entities_at_all_scores_zero_without_dividing_by_zero():
-    s = ev.score_spans([[]], [[]])
+    s = scorer.score_spans([[]], [[]])
     for kind in ("strict", "partial"):
         for row in list(LABELS) + ["micro", "macro"]:
             assert s[kind][row]["f"] == 0.0
@@ -121,14 +122,14 @@ def test_no_entities_at_all_scores_zero_without_dividing_by_zero():
 
 def test_score_spans_requires_aligned_documents():
     with pytest.raises(ValueError):
-        ev.score_spans([[]], [[], []])
+        scorer.score_spans([[]], [[], []])
 
 
 def _doc(text, spans, body=None):
     record = {"id": "d", "text": text, "label": [list(s) for s in spans]}
     if body is not None:
         record["body"] = [list(b) for b in body]
-    return ev.parse_gold_record(record)
+    return gold_file.parse_gold_record(record)
 
 
 def test_body_mode_ignores_boilerplate_and_page_mode_counts_it():
@@ -141,12 +142,12 @@ def test_body_mode_ignores_boilerplate_and_page_mode_counts_it():
     footer = (text.rindex("강북구"), text.rindex("강북구") + 3, D)
     straddling = (body_end - 2, body_end + 2, M)  # overlaps the body: counts in body mode
     preds = [[gold_span, menu, footer, straddling]]
-    scores = ev.score_docs([doc], preds)
+    scores = scorer.score_docs([doc], preds)
     assert cell(scores["body"], "strict", D) == (1, 0, 0)
     assert cell(scores["body"], "strict", M) == (0, 1, 0)
     assert cell(scores["page"], "strict", D) == (1, 2, 0)
     assert cell(scores["page"], "strict", "micro") == (1, 3, 0)
-    assert ev.filter_to_body(preds[0], doc.body) == [gold_span, straddling]
+    assert scorer.filter_to_body(preds[0], doc.body) == [gold_span, straddling]
 
 
 def test_missing_body_means_the_whole_text():
@@ -157,7 +158,7 @@ def test_missing_body_means_the_whole_text():
 def test_confusion_classifies_each_gold_entity():
     gold = [[(0, 3, D), (5, 8, O), (10, 15, P), (20, 25, A), (30, 33, M)]]
     pred = [[(0, 3, D), (5, 9, O), (10, 15, D), (40, 42, M)]]
-    c = ev.confusion(gold, pred)
+    c = scorer.confusion(gold, pred)
     assert c["gold"][D]["exact"] == 1
     assert c["gold"][O]["boundary"] == 1
     assert c["gold"][P]["label"] == 1 and c["label_errors"][P] == {D: 1}
@@ -170,7 +171,7 @@ def test_error_list_has_context_with_newlines_shown():
     text = "첫 줄\n둘째 줄에 송파구가 있다\n셋째 줄"
     s = text.index("송파구")
     doc = _doc(text, [(s, s + 3, D)])
-    errors = ev.error_list([doc], [[(0, 1, A)]], "page")
+    errors = scorer.error_list([doc], [[(0, 1, A)]], "page")
     kinds = sorted((e["kind"], e["label"]) for e in errors)
     assert kinds == [("FN", D), ("FP", A)]
     fn = next(e for e in errors if e["kind"] == "FN")
@@ -269,7 +270,7 @@ def test_strict_scores_agree_with_seqeval(docs):
         y_pred.append(_char_bio(text, p))
     if not any(gold_docs) and not any(pred_docs):
         return
-    ours = ev.score_spans(gold_docs, pred_docs)["strict"]
+    ours = scorer.score_spans(gold_docs, pred_docs)["strict"]
     report = seqeval_metrics.classification_report(
         y_true, y_pred, output_dict=True, zero_division=0
     )
@@ -342,8 +343,8 @@ def _write_gold(tmp_path, bad_line):
 def test_bad_gold_line_is_reported_with_file_and_line(tmp_path, kind):
     line, reason = BAD_LINES[kind]
     path = _write_gold(tmp_path, line)
-    with pytest.raises(ev.GoldError) as info:
-        ev.load_gold(path)
+    with pytest.raises(gold_file.GoldError) as info:
+        gold_file.load_gold(path)
     err = info.value
     assert isinstance(err, ValueError)
     assert err.line == 4
@@ -355,7 +356,7 @@ def test_bad_gold_line_is_reported_with_file_and_line(tmp_path, kind):
 @pytest.mark.parametrize("kind", ["not json", "overlapping spans", "entity outside body"])
 def test_run_reports_bad_gold_in_one_line_and_exits_2(tmp_path, capsys, kind):
     path = _write_gold(tmp_path, BAD_LINES[kind][0])
-    code = ev.run(_args(path), predictor=_never_called)
+    code = eval_cli.run(_args(path), predictor=_never_called)
     out, err = capsys.readouterr()
     assert code == 2
     assert out == ""
@@ -365,19 +366,19 @@ def test_run_reports_bad_gold_in_one_line_and_exits_2(tmp_path, capsys, kind):
 
 
 def test_missing_or_empty_gold_file_exits_2(tmp_path, capsys):
-    assert ev.run(_args(tmp_path / "nope.jsonl"), predictor=_never_called) == 2
+    assert eval_cli.run(_args(tmp_path / "nope.jsonl"), predictor=_never_called) == 2
     assert "no such file" in capsys.readouterr().err
     empty = tmp_path / "empty.jsonl"
     empty.write_text("\n\n", encoding="utf-8")
-    assert ev.run(_args(empty), predictor=_never_called) == 2
+    assert eval_cli.run(_args(empty), predictor=_never_called) == 2
     assert "no documents" in capsys.readouterr().err
 
 
 def test_invalid_utf8_is_a_gold_error(tmp_path):
     path = tmp_path / "gold.jsonl"
     path.write_bytes(json.dumps(GOOD).encode() + b"\n" + "송파구".encode("cp949") + b"\n")
-    with pytest.raises(ev.GoldError, match="line 2: not valid UTF-8"):
-        ev.load_gold(path)
+    with pytest.raises(gold_file.GoldError, match="line 2: not valid UTF-8"):
+        gold_file.load_gold(path)
 
 
 def test_valid_gold_loads_with_bom_and_extra_keys(tmp_path):
@@ -385,7 +386,7 @@ def test_valid_gold_loads_with_bom_and_extra_keys(tmp_path):
     rec = dict(GOOD2, rule="case-x", meta={"src": "x"})
     text = json.dumps(GOOD, ensure_ascii=False) + "\n" + json.dumps(rec, ensure_ascii=False) + "\n"
     path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
-    docs = ev.load_gold(path)
+    docs = gold_file.load_gold(path)
     assert [d.id for d in docs] == ["a", "b"]
     assert docs[0].spans == ((0, 3, D), (5, 12, M))
     assert docs[1].body == ((3, 13),)
@@ -399,7 +400,7 @@ def test_valid_gold_loads_with_bom_and_extra_keys(tmp_path):
 
 def _parser():
     parser = argparse.ArgumentParser(prog="kgov-ner eval")
-    ev.add_arguments(parser)
+    eval_cli.add_arguments(parser)
     return parser
 
 
@@ -483,7 +484,7 @@ def _check_shape(table):
 
 def test_json_output_has_the_documented_shape(tmp_path, capsys):
     path, records = _gold_file(tmp_path)
-    assert ev.run(_args(path, "--json"), predictor=_fake_predictor(records)) == 0
+    assert eval_cli.run(_args(path, "--json"), predictor=_fake_predictor(records)) == 0
     data = json.loads(capsys.readouterr().out)
     assert set(data) == {"body", "page"}
     for mode in ("body", "page"):
@@ -500,7 +501,7 @@ def test_json_output_has_the_documented_shape(tmp_path, capsys):
 @pytest.mark.parametrize("mode", ["body", "page"])
 def test_json_single_mode(tmp_path, capsys, mode):
     path, records = _gold_file(tmp_path)
-    assert ev.run(_args(path, "--json", "--mode", mode), predictor=_fake_predictor(records)) == 0
+    assert eval_cli.run(_args(path, "--json", "--mode", mode), predictor=_fake_predictor(records)) == 0
     data = json.loads(capsys.readouterr().out)
     assert set(data) == {mode}
     _check_shape(data[mode])
@@ -509,7 +510,7 @@ def test_json_single_mode(tmp_path, capsys, mode):
 def test_json_with_detail_flags_adds_keys(tmp_path, capsys):
     path, records = _gold_file(tmp_path)
     flags = ("--json", "--errors", "--by-doc", "--confusion")
-    assert ev.run(_args(path, *flags), predictor=_fake_predictor(records)) == 0
+    assert eval_cli.run(_args(path, *flags), predictor=_fake_predictor(records)) == 0
     data = json.loads(capsys.readouterr().out)
     assert set(data) == {"body", "page", "errors", "by_doc", "confusion"}
     assert [r["id"] for r in data["by_doc"]] == ["d1", "d2"]
@@ -522,7 +523,7 @@ def test_json_with_detail_flags_adds_keys(tmp_path, capsys):
 def test_text_output_tables_errors_by_doc_confusion(tmp_path, capsys):
     path, records = _gold_file(tmp_path)
     flags = ("--errors", "--by-doc", "--confusion")
-    assert ev.run(_args(path, *flags), predictor=_fake_predictor(records)) == 0
+    assert eval_cli.run(_args(path, *flags), predictor=_fake_predictor(records)) == 0
     out = capsys.readouterr().out
     assert "== body" in out and "== page" in out
     for row in list(LABELS) + ["micro", "macro"]:
@@ -537,9 +538,9 @@ def test_text_output_tables_errors_by_doc_confusion(tmp_path, capsys):
 def _cv_outputs(tmp_path, capsys, monkeypatch, *flags):
     path, records = _gold_file(tmp_path)
     fake = _fake_predictor(records)
-    assert ev.run(_args(path, *flags), predictor=fake) == 0
+    assert eval_cli.run(_args(path, *flags), predictor=fake) == 0
     plain = capsys.readouterr()
-    assert ev.run(_args(path, "--cv", *flags), predictor=fake) == 0
+    assert eval_cli.run(_args(path, "--cv", *flags), predictor=fake) == 0
     cv = capsys.readouterr()
     return plain, cv
 
@@ -552,18 +553,18 @@ def test_cv_without_a_learner_says_so_and_equals_the_plain_run(tmp_path, capsys,
     assert cv_data.pop("learned") is False
     assert cv_data == plain_data
     assert "cv" not in plain_data and "learned" not in plain_data
-    assert ev.CV_FALLBACK_NOTE in cv.err
+    assert report.CV_FALLBACK_NOTE in cv.err
 
     plain, cv = _cv_outputs(tmp_path, capsys, monkeypatch)
-    assert ev.CV_FALLBACK_NOTE in cv.out
-    assert ev.CV_FALLBACK_NOTE not in plain.out
-    assert cv.out.replace(ev.CV_FALLBACK_NOTE + "\n\n", "") == plain.out
+    assert report.CV_FALLBACK_NOTE in cv.out
+    assert report.CV_FALLBACK_NOTE not in plain.out
+    assert cv.out.replace(report.CV_FALLBACK_NOTE + "\n\n", "") == plain.out
 
 
 def test_cv_without_fit_predictor_attribute_falls_back(monkeypatch):
     monkeypatch.setitem(sys.modules, "kgov_ner.training.train", types.ModuleType("kgov_ner.training.train"))
     sentinel = lambda texts: [[] for _ in texts]  # noqa: E731
-    predictor, learned = ev.make_predictor([], fallback=sentinel)
+    predictor, learned = cv.make_predictor([], fallback=sentinel)
     assert predictor is sentinel and learned is False
 
 
@@ -580,12 +581,12 @@ def test_cv_with_a_learner_trains_on_the_other_documents(tmp_path, capsys, monke
     fake_train = types.ModuleType("kgov_ner.training.train")
     fake_train.fit_predictor = fit_predictor
     monkeypatch.setitem(sys.modules, "kgov_ner.training.train", fake_train)
-    assert ev.run(_args(path, "--cv", "--json"), predictor=_never_called) == 0
+    assert eval_cli.run(_args(path, "--cv", "--json"), predictor=_never_called) == 0
     captured = capsys.readouterr()
     data = json.loads(captured.out)
     assert data["cv"] is True and data["learned"] is True
     assert calls == [["d2"], ["d1"]]  # leave-one-document-out, in order
-    assert ev.CV_FALLBACK_NOTE not in captured.err
+    assert report.CV_FALLBACK_NOTE not in captured.err
     # d2 starts with 창녕군 (a gold DISTRICT): one TP; d1's 0..3 is boilerplate
     assert data["body"]["strict"][D]["tp"] == 1
     assert data["page"]["strict"][D]["fp"] == 1
@@ -607,7 +608,7 @@ def test_learner_returning_a_pipeline_object_is_wrapped(monkeypatch):
     fake_train = types.ModuleType("kgov_ner.training.train")
     fake_train.fit_predictor = lambda records: FakeTagger()
     monkeypatch.setitem(sys.modules, "kgov_ner.training.train", fake_train)
-    predictor, learned = ev.make_predictor([])
+    predictor, learned = cv.make_predictor([])
     assert learned is True
     assert predictor(["창녕군", ""]) == [[(0, 3, D)], []]
 
@@ -618,14 +619,14 @@ def test_a_failing_predictor_is_one_line_and_exit_1(tmp_path, capsys):
     def broken(texts):
         raise RuntimeError("model file missing")
 
-    assert ev.run(_args(path), predictor=broken) == 1
+    assert eval_cli.run(_args(path), predictor=broken) == 1
     err = capsys.readouterr().err
     assert "model file missing" in err and len(err.strip().splitlines()) == 1
 
 
 def test_predictor_returning_wrong_number_of_results_fails(tmp_path, capsys):
     path, _ = _gold_file(tmp_path)
-    assert ev.run(_args(path), predictor=lambda texts: [[]]) == 1
+    assert eval_cli.run(_args(path), predictor=lambda texts: [[]]) == 1
     assert "2 texts" in capsys.readouterr().err
 
 
@@ -648,17 +649,17 @@ def test_default_predictor_tags_all_documents_with_one_tagger(monkeypatch):
     fake_pipeline = types.ModuleType("kgov_ner.pipeline.tagger")
     fake_pipeline.Tagger = FakeTagger
     monkeypatch.setitem(sys.modules, "kgov_ner.pipeline.tagger", fake_pipeline)
-    ev._tagger.cache_clear()
+    predict._tagger.cache_clear()
     try:
-        assert ev.default_predictor(["a", "b", "c"]) == [[(0, 1, A)]] * 3
-        assert ev.default_predictor(["d"]) == [[(0, 1, A)]]
+        assert predict.default_predictor(["a", "b", "c"]) == [[(0, 1, A)]] * 3
+        assert predict.default_predictor(["d"]) == [[(0, 1, A)]]
         assert made == [1] and piped == [3, 1]
     finally:
-        ev._tagger.cache_clear()
+        predict._tagger.cache_clear()
 
 
 def test_module_docstring_defines_the_metrics():
-    doc = ev.__doc__
+    doc = scorer.__doc__
     for word in ("strict", "partial", "micro", "macro", "body", "page", "greed"):
         assert word in doc
-    assert math.isclose(ev.prf(1, 1, 0)["p"], 0.5)
+    assert math.isclose(scorer.prf(1, 1, 0)["p"], 0.5)

@@ -11,9 +11,9 @@ from sklearn.exceptions import NotFittedError
 
 from kgov_ner.training import train as train
 from kgov_ner.pipeline.features import FEATURE_VERSION, doc_features
-from kgov_ner.training.crf import SequenceTagger
+from kgov_ner.training.crf import SequenceTagger, save_model
 from kgov_ner.pipeline.model import (ModelVersionError, bio_to_spans, load_model, merge_spans,
-                            save_model, spans_to_bio)
+                            spans_to_bio)
 from kgov_ner.pipeline.tagger import Tagger, build_nlp
 
 ROOT = Path(__file__).resolve().parents[1]

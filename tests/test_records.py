@@ -13,15 +13,13 @@ from pathlib import Path
 
 import pytest
 
+from kgov_ner.cli import eval as eval_cli
 from kgov_ner.cli import main as cli
-from kgov_ner.evaluation import scorer as ev
-from kgov_ner.records.extract import (
-    COLUMNS,
-    extract_records,
-    read_records_csv,
-    score_records,
-    write_csv,
-)
+from kgov_ner.cli import output
+from kgov_ner.evaluation import predict
+from kgov_ner.records.extract import COLUMNS, extract_records
+from kgov_ner.records.score import score_records
+from kgov_ner.records.table import read_records_csv, write_csv
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
@@ -251,22 +249,22 @@ def test_score_records_by_hand():
 
 
 def test_eval_prints_and_jsons_the_records_score(tagger, monkeypatch, capsys):
-    monkeypatch.setattr(ev, "_tagger", lambda: tagger)
+    monkeypatch.setattr(predict, "_tagger", lambda: tagger)
     args = argparse.Namespace(gold=str(SEEDS / "gold.jsonl"), records=str(GOLD_CSV), mode="body")
-    assert ev.run(args) == 0
+    assert eval_cli.run(args) == 0
     text = capsys.readouterr().out
     assert text.index("records vs") > text.index("== body")
     assert "P 1.000  R 1.000  F1 1.000" in text
     args.json = True
-    assert ev.run(args) == 0
+    assert eval_cli.run(args) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["records"]["r"] == 1.0 and set(data["records"]["fields"]) >= {"program", "krw"}
 
 
 def test_eval_records_unreadable_gold(tagger, monkeypatch, capsys, tmp_path):
-    monkeypatch.setattr(ev, "_tagger", lambda: tagger)
+    monkeypatch.setattr(predict, "_tagger", lambda: tagger)
     args = argparse.Namespace(gold=str(SEEDS / "gold.jsonl"), records=str(tmp_path / "nope.csv"), mode="body")
-    assert ev.run(args) == 2
+    assert eval_cli.run(args) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "nope.csv" in err[0]
 
@@ -291,7 +289,7 @@ def inputs(tmp_path):
 
 @pytest.fixture
 def fast_cli(tagger, monkeypatch):
-    monkeypatch.setattr(cli, "_load_tagger", lambda keep_boilerplate=False: tagger)
+    monkeypatch.setattr(output, "load_tagger", lambda keep_boilerplate=False: tagger)
 
 
 def test_cli_csv_from_a_directory(inputs, fast_cli, capsys):

@@ -1,8 +1,8 @@
 """The trainable body detector: a scikit-learn estimator.
 
-Kept apart from :mod:`kgov_ner.body` so that tagging never imports
-scikit-learn (1.5 s of the tagger's cold start); ``kgov_ner.body.BodyDetector``
-still names this class.
+Kept apart from :mod:`kgov_ner.pipeline.body` so that tagging never imports
+scikit-learn (1.5 s of the tagger's cold start); tagging uses the fitted
+weights through :meth:`BodyDetector.scorer`.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.utils.validation import check_is_fitted
 
 from kgov_ner.pipeline.body import (MODEL_FORMAT, MODEL_RESOURCE, MODEL_VERSION, LineScorer, PageView, Range,
-                   _overlap_chars, analyse_page, line_features, line_labels)
+                                    _overlap_chars, analyse_page, line_features, line_labels)
+from kgov_ner.text.files import write_text_atomic
 
 
 class BodyDetector(BaseEstimator):
@@ -128,7 +129,7 @@ class BodyDetector(BaseEstimator):
         return det
 
     def save(self, path, meta: dict | None = None) -> Path:
-        """Write the model as JSON.
+        """Write the model as JSON, each file whole or not at all (:func:`~kgov_ner.text.files.write_text_atomic`).
 
         ``path`` ending in ``.json`` is the model file itself; anything else
         is a directory that receives ``body_model.json`` and ``meta.json``.
@@ -140,12 +141,8 @@ class BodyDetector(BaseEstimator):
         else:
             path.mkdir(parents=True, exist_ok=True)
             model_path = path / MODEL_RESOURCE
-            (path / "meta.json").write_text(
-                json.dumps(meta or {}, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-            )
-        model_path.write_text(
-            json.dumps(self.to_dict(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
-        )
+            write_text_atomic(path / "meta.json", json.dumps(meta or {}, ensure_ascii=False, indent=2) + "\n")
+        write_text_atomic(model_path, json.dumps(self.to_dict(), ensure_ascii=False, indent=1) + "\n")
         return model_path
 
     @classmethod

@@ -1,17 +1,23 @@
 """The trainable sequence model: a scikit-learn estimator around sklearn-crfsuite.
 
-Kept apart from :mod:`kgov_ner.model` so that tagging never imports
-scikit-learn; ``kgov_ner.model.SequenceTagger`` still names this class.
+Kept apart from :mod:`kgov_ner.pipeline.model` so that tagging never imports
+scikit-learn; saving a trained model (:func:`save_model`) is here for the same reason.
 """
 
 from __future__ import annotations
 
+import json
+import platform
+from pathlib import Path
 from typing import Sequence
 
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
 
+from kgov_ner.pipeline.features import FEATURE_VERSION
+from kgov_ner.pipeline.model import MODEL_FILE
 from kgov_ner.resources.labels import LABELS
+from kgov_ner.text.files import atomic_write, write_text_atomic
 
 
 class SequenceTagger(BaseEstimator):
@@ -62,7 +68,43 @@ class SequenceTagger(BaseEstimator):
         return self.crf_.predict_marginals(X)
 
     def model_bytes(self) -> bytes:
-        """The trained CRFsuite model file, as :class:`kgov_ner.model.CRFModel` loads it."""
+        """The trained CRFsuite model file, as :class:`kgov_ner.pipeline.model.CRFModel` loads it."""
         self._check_fitted()
         with open(self.crf_.modelfile.name, "rb") as fh:
             return fh.read()
+
+
+# ------------------------------------------------------------ persistence
+
+
+def versions() -> dict:
+    """The versions a model was trained with (``meta.json``'s ``versions``)."""
+    import kiwipiepy
+    import sklearn
+    import spacy
+
+    from kgov_ner import __version__
+
+    return {
+        "kgov_ner": __version__,
+        "kiwipiepy": kiwipiepy.__version__,
+        "spacy": spacy.__version__,
+        "scikit-learn": sklearn.__version__,
+        "python": platform.python_version(),
+    }
+
+
+def save_model(estimator: SequenceTagger, path: str | Path, meta: dict) -> None:
+    """Write the fitted estimator's CRF model file and ``meta.json`` to ``path``.
+
+    Each file is written whole or not at all (:func:`kgov_ner.text.files.atomic_write`);
+    ``meta.json``, which :func:`kgov_ner.pipeline.model.load_model` reads
+    first, is written last.
+    """
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True)
+    full = {**meta, "versions": versions(), "labels": list(LABELS), "feature_version": FEATURE_VERSION,
+            "model_file": MODEL_FILE}
+    with atomic_write(path / MODEL_FILE, binary=True) as fh:
+        fh.write(estimator.model_bytes())
+    write_text_atomic(path / "meta.json", json.dumps(full, ensure_ascii=False, indent=2) + "\n")

@@ -6,7 +6,7 @@ Training data, in order:
    gold annotates the body only, so the boilerplate around it is no
    evidence of what is *not* an entity;
 2. the conformance suite ``tests/data/conformance.jsonl``;
-3. template sentences from :mod:`kgov_ner.synth` (gazetteer districts,
+3. template sentences from :mod:`kgov_ner.training.synth` (gazetteer districts,
    invented names, amounts, tiers, programs).
 
 A source that shares an id with the records given is left out, so a
@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
 from kgov_ner.pipeline.features import doc_features
-from kgov_ner.pipeline.model import DEFAULT_MODEL_DIR, save_model, spans_to_bio
-from kgov_ner.training.crf import SequenceTagger
+from kgov_ner.pipeline.model import DEFAULT_MODEL_DIR, spans_to_bio
+from kgov_ner.training.crf import SequenceTagger, save_model
 
 ROOT = Path(__file__).resolve().parents[3]
 SEED_GOLD = ROOT / "seeds" / "gold.jsonl"
@@ -183,63 +183,3 @@ def train(gold: str | Path = SEED_GOLD, out: str | Path = DEFAULT_MODEL_DIR, cv_
         meta["cv_scores"] = cv_scores
     save_model(estimator, out, meta)
     return json.loads((Path(out) / "meta.json").read_text(encoding="utf-8"))
-
-
-# ------------------------------------------------------------ ablation and CLI
-
-
-def ablation(gold: str | Path = SEED_GOLD, policies: Sequence[str] = ("rules", "model", "combined")) -> dict:
-    """Leave-one-document-out scores of each merge policy on ``gold``.
-
-    For each document the model is trained on the other documents (plus the
-    extra sources that do not overlap ``gold``), so no score includes a
-    document in its own training data. Returns ``{policy: score_docs(...)}``.
-    """
-    from kgov_ner.evaluation.scorer import load_gold, score_docs
-    from kgov_ner.pipeline.tagger import Tagger
-
-    docs = load_gold(gold)
-    records = [dict(d.record) for d in docs]
-    preds: dict[str, list] = {p: [] for p in policies}
-    rules_only = Tagger(model=None) if "rules" in policies else None
-    for i, doc in enumerate(docs):
-        train_records = [r for j, r in enumerate(records) if j != i]
-        estimator = None
-        if any(p != "rules" for p in policies):
-            estimator, _ = fit(train_records)
-        detector = fit_body(train_records)
-        for policy in policies:
-            if policy == "rules":
-                rules_only.nlp.get_pipe("kgov_body").detector = detector
-                tagger = rules_only
-            else:
-                tagger = Tagger(model=estimator, merge=policy, body_detector=detector)
-            out = tagger(doc.text)
-            preds[policy].append([(e.start_char, e.end_char, e.label_) for e in out.ents])
-    return {p: score_docs(docs, preds[p]) for p in policies}
-
-
-def ablation_table(results: Mapping[str, dict], mode: str = "body") -> str:
-    """Strict F1 per label and micro, one row per policy (markdown)."""
-    from kgov_ner.resources.labels import LABELS
-
-    cols = [*LABELS, "micro"]
-    lines = ["| " + " | ".join(["policy", *cols]) + " |", "|" + "---|" * (len(cols) + 1)]
-    for policy, scores in results.items():
-        strict = scores[mode]["strict"]
-        lines.append("| " + " | ".join([policy, *(f"{strict[c]['f']:.3f}" for c in cols)]) + " |")
-    return "\n".join(lines)
-
-
-def run(args) -> int:
-    import sys
-
-    cv = None
-    if not args.no_cv:
-        results = ablation(args.gold)
-        print(ablation_table(results, "body"), file=sys.stderr)
-        cv = {p: {m: r[m]["strict"] for m in ("body", "page")} for p, r in results.items()}
-    meta = train(args.gold, args.out, cv_scores=cv)
-    print(json.dumps({"out": str(args.out), "trained_on": meta["trained_on"],
-                      "training_data_hash": meta["training_data_hash"]}, ensure_ascii=False))
-    return 0
