@@ -14,6 +14,7 @@ trained on another version refuses to load.
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from spacy.attrs import IDX, LENGTH, SPACY, TAG
 from spacy.tokens import Doc
@@ -113,10 +114,22 @@ def _rule_tags(doc: Doc, lo: int, hi: int, words: list[str]) -> list[dict[str, b
             tags[i - lo][f"rule:{label}"] = True
         if lo <= end < hi:
             tags[end - lo][f"rule:after-{label}"] = True
-    # Words of a program name found elsewhere on the page: a headline often
-    # names a program by its core word only (희망일자리 for 서울 희망일자리 만들기).
-    # Counted, not listed: a token's word is "elsewhere" when more spans of
-    # that label contain it than the ones covering the token itself.
+    _mark_words_elsewhere(doc, lo, hi, words, spans, tags)
+    for ent in doc.ents:  # the resolved set: what the rule layer alone would output
+        for i in range(max(ent.start, lo), min(ent.end, hi)):
+            tags[i - lo][f"ent:{'B' if i == ent.start else 'I'}-{ent.label_}"] = True
+    return tags
+
+
+def _mark_words_elsewhere(doc: Doc, lo: int, hi: int, words: list[str], spans: list[tuple[int, int, str]],
+                          tags: list[dict[str, bool]]) -> None:
+    """Flag the tokens whose word a PROGRAM or DISTRICT candidate holds elsewhere on the page.
+
+    A headline often names a program by its core word only (희망일자리 for
+    서울 희망일자리 만들기). Counted, not listed: a token's word is
+    "elsewhere" when more spans of that label contain it than the ones
+    covering the token itself.
+    """
     in_spans: dict[tuple[str, str], int] = {}
     covering: dict[int, dict[str, int]] = {}
     for start, end, label in spans:
@@ -139,10 +152,6 @@ def _rule_tags(doc: Doc, lo: int, hi: int, words: list[str]) -> list[dict[str, b
             for label in ("PROGRAM", "DISTRICT"):
                 if in_spans.get((word, label), 0) > own.get(label, 0):
                     tags[i - lo][f"doc:elsewhere-{label}"] = True
-    for ent in doc.ents:  # the resolved set: what the rule layer alone would output
-        for i in range(max(ent.start, lo), min(ent.end, hi)):
-            tags[i - lo][f"ent:{'B' if i == ent.start else 'I'}-{ent.label_}"] = True
-    return tags
 
 
 _ADMIN_SUFFIX2 = ("기관", "등급", "표창")
@@ -190,43 +199,10 @@ def doc_features(doc: Doc, start: int = 0, end: int | None = None) -> list[dict]
     >>> doc_features(doc)[0]["w"]
     '강북구'
     """
-    prep = _prepare(doc, start, end)
-    if prep is None:
-        return []
-    text, tokens, keys, cache, rule_tags, quotes, brackets, line_of, shapes = prep
-    out: list[dict] = []
-    n = len(tokens)
-    for i, ci in enumerate(tokens):
-        b = cache[keys[i]]
-        f = {"bias": 1.0, **b, **rule_tags[i]}
-        if "space" not in b:
-            if quotes[ci]:
-                f["inq"] = True
-            if brackets[ci]:
-                f["inbr"] = True
-            f.update(shapes[line_of[ci]])
-            prev_text = text[ci - 1] if ci > 0 else "\n"
-            if prev_text == "\n":
-                f["bol"] = True
-            elif prev_text in (" ", "\t", "\xa0"):
-                f["after_space"] = True
-        for off in (-2, -1, 1, 2):
-            j = i + off
-            if j < 0:
-                f[_KEYS[off] + "BOS"] = True
-            elif j >= n:
-                f[_KEYS[off] + "EOS"] = True
-            else:
-                nb = cache[keys[j]]
-                f.update(_neighbour(nb, off))
-                if off in (-1, 1) and "space" not in nb:
-                    for k in rule_tags[j]:
-                        f[_KEYS[off] + k] = True
-        out.append(f)
-    return out
+    return doc_items(doc, start, end, None)
 
 
-def doc_items(doc: Doc, start: int, end: int, known: "frozenset[str]") -> list[dict[str, float]]:
+def doc_items(doc: Doc, start: int, end: int | None, known: "frozenset[str] | None") -> list[dict]:
     """:func:`doc_features` as CRFsuite attributes, keeping only those in ``known``.
 
     A CRF scores an item by the weights of its attributes; an attribute the
@@ -234,62 +210,87 @@ def doc_items(doc: Doc, start: int, end: int, known: "frozenset[str]") -> list[d
     token gets ``{"name:value": 1.0}`` for a string feature and ``{"name":
     value}`` for a number or flag, as CRFsuite reads a feature dict, so a model
     tags these exactly as it tags :func:`doc_features` (a test holds the two
-    equal). The token-shape part of the features is converted once per shape.
+    equal). ``known=None`` gives the feature dicts themselves (what
+    :func:`doc_features` returns, for training).
+
+    Both are one computation: the parts of a token's features that depend
+    only on its shape (its own features, what it tells its neighbours) and on
+    its line are written once per shape and line in the form asked for, then
+    each token's dict is assembled from them and its flags.
     """
     prep = _prepare(doc, start, end)
     if prep is None:
         return []
-    text, tokens, keys, cache, rule_tags, quotes, brackets, line_of, shapes = prep
-    filtered = _CONVERTED.setdefault(known, {})
-    conv = []
-    for key in keys:
-        entry = filtered.get(key)
-        if entry is None:
-            base = cache[key]
-            entry = filtered[key] = {"base": to_attributes(base, known),
-                                     **{off: to_attributes(_neighbour(base, off), known) for off in _KEYS}}
-        conv.append(entry)
-    line_items = {idx: to_attributes(shape, known) for idx, shape in shapes.items()}
-    bias = to_attributes({"bias": 1.0}, known)
-    flags = {name: name in known for name in ("inq", "inbr", "bol", "after_space")}
-    ends = {off: (_KEYS[off] + "BOS", _KEYS[off] + "EOS") for off in _KEYS}
+    enc = _Encoding(known)
+    pieces = enc.shape_pieces(prep.keys, prep.cache)
+    lines = {idx: enc.convert(shape) for idx, shape in prep.shapes.items()}
+    own_tags = [enc.flags(t) if t else _NONE for t in prep.rule_tags]
+    near_tags = {off: [enc.flags([_KEYS[off] + k for k in t]) if t else _NONE for t in prep.rule_tags]
+                 for off in (-1, 1)}
+    is_space = ["space" in prep.cache[key] for key in prep.keys]
+    inq, inbr, bol, after_space = (enc.flags([name]) for name in ("inq", "inbr", "bol", "after_space"))
+    bos = {off: enc.flags([_KEYS[off] + "BOS"]) for off in _KEYS}
+    eos = {off: enc.flags([_KEYS[off] + "EOS"]) for off in _KEYS}
+    bias, text, n = enc.convert({"bias": 1.0}), prep.text, len(prep.tokens)
     out: list[dict] = []
-    n = len(tokens)
-    for i, ci in enumerate(tokens):
-        entry = conv[i]
-        f = {**bias, **entry["base"]}
-        for k in rule_tags[i]:
-            if k in known:
-                f[k] = 1.0
-        if "space" not in cache[keys[i]]:
-            if quotes[ci] and flags["inq"]:
-                f["inq"] = 1.0
-            if brackets[ci] and flags["inbr"]:
-                f["inbr"] = 1.0
-            f.update(line_items[line_of[ci]])
+    for i, ci in enumerate(prep.tokens):
+        f = {**bias, **pieces[i]["base"], **own_tags[i]}
+        if not is_space[i]:
+            if prep.quotes[ci]:
+                f.update(inq)
+            if prep.brackets[ci]:
+                f.update(inbr)
+            f.update(lines[prep.line_of[ci]])
             prev_text = text[ci - 1] if ci > 0 else "\n"
             if prev_text == "\n":
-                if flags["bol"]:
-                    f["bol"] = 1.0
-            elif prev_text in (" ", "\t", "\xa0") and flags["after_space"]:
-                f["after_space"] = 1.0
+                f.update(bol)
+            elif prev_text in (" ", "\t", "\xa0"):
+                f.update(after_space)
         for off in (-2, -1, 1, 2):
             j = i + off
             if j < 0:
-                if ends[off][0] in known:
-                    f[ends[off][0]] = 1.0
+                f.update(bos[off])
             elif j >= n:
-                if ends[off][1] in known:
-                    f[ends[off][1]] = 1.0
+                f.update(eos[off])
             else:
-                f.update(conv[j][off])
-                if off in (-1, 1) and rule_tags[j] and "space" not in cache[keys[j]]:
-                    for k in rule_tags[j]:
-                        name = _KEYS[off] + k
-                        if name in known:
-                            f[name] = 1.0
+                f.update(pieces[j][off])
+                if off in (-1, 1) and not is_space[j]:
+                    f.update(near_tags[off][j])
         out.append(f)
     return out
+
+
+_NONE: dict = {}  # no flags: shared, only ever read
+
+
+class _Encoding:
+    """How one call writes features: as feature dicts (``known`` None: flags
+    are ``True``, strings stay values) or as CRFsuite attributes kept only if
+    ``known`` holds them (flags ``1.0``, ``name:value`` for strings)."""
+
+    def __init__(self, known: "frozenset[str] | None") -> None:
+        self.known = known
+
+    def convert(self, features: dict) -> dict:
+        return features if self.known is None else to_attributes(features, self.known)
+
+    def flags(self, names) -> dict:
+        if self.known is None:
+            return dict.fromkeys(names, True)
+        return {name: 1.0 for name in names if name in self.known}
+
+    def shape_pieces(self, keys: list[tuple], cache: dict) -> list[dict]:
+        """Per token, its own features and what it tells each neighbour, built once per shape."""
+        done = _CONVERTED.setdefault(self.known, {})
+        out = []
+        for key in keys:
+            entry = done.get(key)
+            if entry is None:
+                base = cache[key]
+                entry = done[key] = {"base": self.convert(base),
+                                     **{off: self.convert(_neighbour(base, off)) for off in _KEYS}}
+            out.append(entry)
+        return out
 
 
 def to_attributes(features: dict, known: "frozenset[str] | None" = None) -> dict[str, float]:
@@ -305,8 +306,22 @@ def to_attributes(features: dict, known: "frozenset[str] | None" = None) -> dict
     return out
 
 
-def _prepare(doc: Doc, start: int, end: int | None):
-    """What both feature paths read: per-token offsets, shape keys, rule tags, layout."""
+class _Prepared(NamedTuple):
+    """What the features of ``doc[start:end]`` are read from."""
+
+    text: str  # the range's text
+    tokens: list[int]  # each token's offset in ``text``
+    keys: list[tuple]  # each token's shape key into ``cache``
+    cache: dict  # shape key -> the token's own features
+    rule_tags: list[dict[str, bool]]
+    quotes: list[int]
+    brackets: list[int]
+    line_of: list[int]
+    shapes: dict[int, dict]
+
+
+def _prepare(doc: Doc, start: int, end: int | None) -> _Prepared | None:
+    """Per-token offsets, shape keys, rule tags and layout of ``doc[start:end]``; None if empty."""
     end = len(doc) if end is None else end
     if end <= start:
         return None
@@ -329,8 +344,8 @@ def _prepare(doc: Doc, start: int, end: int | None):
             cache[key] = _token_base(*key[:2], bool(ws), *key[3:], titles)
         keys.append(key)
     line_of, shapes = _line_info(text)
-    return (text, [idx - offset for *_, idx in tokens], keys, cache, rule_tags,
-            _quote_depths(text), _bracket_depths(text), line_of, shapes)
+    return _Prepared(text, [idx - offset for *_, idx in tokens], keys, cache, rule_tags,
+                     _quote_depths(text), _bracket_depths(text), line_of, shapes)
 
 
 def _neighbour(nb: dict, off: int) -> dict:
@@ -351,8 +366,8 @@ _KEYS = {off: f"{off:+d}:" for off in (-2, -1, 1, 2)}
 #: Token shape key → the token's own features, for the title list ``_SHAPE_TITLES``.
 _SHAPES: dict[tuple, dict] = {}
 _SHAPE_TITLES: tuple[str, ...] = ()
-#: A model's attributes → token shape key → its features converted and filtered for that model.
-_CONVERTED: dict[frozenset, dict] = {}
+#: A model's attributes (None: feature dicts) → token shape key → its pieces in that form.
+_CONVERTED: dict[frozenset | None, dict] = {}
 #: Token shapes kept (~3 KB each with their converted pieces): news text repeats a
 #: few thousand shapes, so a small bound keeps most hits and a long run's memory flat.
 _BASE_CACHE_MAX = 10_000

@@ -122,7 +122,7 @@ class ModelTagger:
         self.estimator = None
 
     def __call__(self, doc: Doc) -> Doc:
-        from kgov_ner.pipeline.features import doc_features, doc_items
+        from kgov_ner.pipeline.features import doc_items
         from kgov_ner.pipeline.model import bio_to_spans, merge_spans
 
         if self.estimator is None or len(doc) == 0:
@@ -133,10 +133,8 @@ class ModelTagger:
             region = doc.char_span(r_start, r_end, alignment_mode="expand")
             if region is None or len(region) == 0:
                 continue
-            if known is not None:  # a loaded CRF: only the attributes it weighs, converted once per shape
-                items = doc_items(doc, region.start, region.end, known)
-            else:
-                items = doc_features(doc, region.start, region.end)
+            # A loaded CRF: only the attributes it weighs; a fitted SequenceTagger: the feature dicts.
+            items = doc_items(doc, region.start, region.end, known)
             tags = self.estimator.predict([items])[0]
             model_spans.extend(bio_to_spans(region, tags))
         rule_spans = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
