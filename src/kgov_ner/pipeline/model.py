@@ -14,7 +14,6 @@ in the README measures this choice against rules-only and model-only.
 from __future__ import annotations
 
 import json
-import platform
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +23,6 @@ from spacy.tokens import Doc
 
 from kgov_ner.pipeline.features import FEATURE_VERSION
 from kgov_ner.pipeline.spans import DisjointSpans
-from kgov_ner.resources.labels import LABELS
 
 Span3 = tuple[int, int, str]
 
@@ -132,36 +130,9 @@ class ModelBundle:
     meta: dict
 
 
-def versions() -> dict:
-    import kiwipiepy
-    import sklearn
-    import spacy
-
-    from kgov_ner import __version__
-
-    return {
-        "kgov_ner": __version__,
-        "kiwipiepy": kiwipiepy.__version__,
-        "spacy": spacy.__version__,
-        "scikit-learn": sklearn.__version__,
-        "python": platform.python_version(),
-    }
-
-
+#: The CRF model file in a model directory; :func:`kgov_ner.training.crf.save_model` writes it.
 MODEL_FILE = "model.crfsuite"
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parents[3] / "models" / "default"
-
-
-def save_model(estimator, path: str | Path, meta: dict) -> None:
-    """Write the fitted estimator's CRF model file and ``meta.json`` to ``path``."""
-    path = Path(path)
-    path.mkdir(parents=True, exist_ok=True)
-    full = {**meta, "versions": versions(), "labels": list(LABELS), "feature_version": FEATURE_VERSION,
-            "model_file": MODEL_FILE}
-    tmp = path / (MODEL_FILE + ".tmp")
-    tmp.write_bytes(estimator.model_bytes())
-    tmp.replace(path / MODEL_FILE)
-    (path / "meta.json").write_text(json.dumps(full, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
 def load_model(path: str | Path) -> ModelBundle:
