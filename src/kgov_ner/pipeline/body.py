@@ -144,25 +144,40 @@ def _shape(s: str) -> dict[str, float]:
     n = len(s)
     if n == 0:
         return {"blank": 1.0}
-    hangul = len(_HANGUL.findall(s)) / n
-    digits = len(_DIGIT.findall(s)) / n
-    latin = len(_LATIN.findall(s)) / n
+    f = _length_and_script(s, n)
     sentences = len(_SENTENCE.findall(s))
     # Some patterns backtrack along a line; a huge line (inlined data, a
     # minified script) is judged by its two ends so every page stays linear.
     if n > _PROBE_CHARS:
         s = s[: _PROBE_CHARS // 2] + " " + s[-(_PROBE_CHARS // 2) :]
-    body_s = _BULLET.sub("", s).strip()
-    f = {
+    f.update(_pattern_flags(s, n, sentences))
+    return f
+
+
+def _length_and_script(s: str, n: int) -> dict[str, float]:
+    """How long the line is and how much of it is Hangul, digits, Latin."""
+    hangul = len(_HANGUL.findall(s)) / n
+    return {
         "len_log": min(math.log1p(n) / math.log(400.0), 1.5),
         "len_short": float(n <= 12),
         "len_mid": float(12 < n < 40),
         "len_long": float(n >= 40),
         "len_very_long": float(n >= 120),
         "hangul": hangul,
-        "digits": digits,
-        "latin": latin,
+        "digits": len(_DIGIT.findall(s)) / n,
+        "latin": len(_LATIN.findall(s)) / n,
         "hangul_low": float(hangul < 0.3),
+    }
+
+
+def _pattern_flags(s: str, n: int, sentences: int) -> dict[str, float]:
+    """What the line looks like: prose endings, bylines, widgets, menus, headers.
+
+    ``n`` and ``sentences`` are the whole line's length and sentence count
+    (``s`` may be its two ends only).
+    """
+    body_s = _BULLET.sub("", s).strip()
+    return {
         "ends_da": float(bool(_ENDS_DA.search(s))),
         "ends_da_period": float(bool(_ENDS_DA_PERIOD.search(s))),
         "ends_polite": float(bool(_ENDS_POLITE.search(s))),
@@ -191,7 +206,6 @@ def _shape(s: str) -> dict[str, float]:
         "comment_header": float(bool(_COMMENT_HEADER.match(body_s)) and n < 25),
         "starts_bracket": float(s[:1] in "[<(【"),
     }
-    return f
 
 
 def _is_sentence_line(s: str, shape: dict[str, float]) -> bool:
@@ -338,14 +352,7 @@ def analyse_page(text: str) -> PageView:
     spans = _split_lines(text)
     lines = [text[a:b].strip() for a, b in spans]
     content = [i for i, s in enumerate(lines) if s]
-    # A byline glued to the last paragraph must not hide its sentence ending.
-    shapes = []
-    for s in lines:
-        bare = _TRAILING_BYLINE.sub("", s) if s else s
-        sh = _shape(bare if bare else s)
-        if bare != s:
-            sh["trailing_byline"] = 1.0
-        shapes.append(sh)
+    shapes = _line_shapes(lines)
     sentence = [bool(s) and _is_sentence_line(s, sh) for s, sh in zip(lines, shapes)]
     core = _find_core(content, lines, shapes, sentence)
 
@@ -353,40 +360,14 @@ def analyse_page(text: str) -> PageView:
     overlap = [0.0] * len(lines)
     headline = cut = None
     if core is not None:
-        # Only the prose counts: a menu word that sits inside the core block
-        # ("닫기") must not make the same word elsewhere look like article text.
-        in_pool = [core[0] <= i <= core[1] and sentence[i] for i in range(len(lines))]
-        pool = Counter()
-        for i in content:
-            if in_pool[i]:
-                pool.update(grams[i])
-        for i in content:
-            g = grams[i]
-            if not g:
-                continue
-            own = Counter(g) if in_pool[i] else None
-            hit = sum(1 for b in g if pool[b] - (own[b] if own else 0) > 0)
-            overlap[i] = hit / len(g)
+        overlap = _core_overlap(content, lines, grams, sentence, core)
         headline = _find_headline(content, lines, shapes, grams, overlap, core[0])
-
-        for i in content:
-            if i > core[0] and _is_cut_line(lines[i], shapes[i]):
-                cut = i
-                break
+        cut = next((i for i in content if i > core[0] and _is_cut_line(lines[i], shapes[i])), None)
 
     rank = [-1] * len(lines)
     for k, i in enumerate(content):
         rank[i] = k
-    counts = Counter(lines[i] for i in content)
-    repeats = [counts[s] - 1 if s else 0 for s in lines]
-    # A headline shows up again inside a photo caption or a teaser; only
-    # title-sized lines are searched for, in one joined string.
-    joined = "\x00".join(lines[i] for i in content)
-    probes = [i for i in content if 8 <= len(lines[i]) <= 200]
-    contained = [False] * len(lines)
-    if len(probes) * len(joined) <= _CONTAINED_BUDGET:
-        for i in probes:
-            contained[i] = joined.count(lines[i]) > counts[lines[i]]
+    repeats, contained = _repeated_lines(content, lines)
     return PageView(
         text=text,
         spans=tuple(spans),
@@ -402,6 +383,56 @@ def analyse_page(text: str) -> PageView:
         contained=tuple(contained),
         rank=tuple(rank),
     )
+
+
+def _line_shapes(lines: Sequence[str]) -> list[dict[str, float]]:
+    """:func:`_shape` of every line; a byline glued to the last paragraph must
+    not hide its sentence ending, so it is read without it."""
+    shapes = []
+    for s in lines:
+        bare = _TRAILING_BYLINE.sub("", s) if s else s
+        sh = _shape(bare if bare else s)
+        if bare != s:
+            sh["trailing_byline"] = 1.0
+        shapes.append(sh)
+    return shapes
+
+
+def _core_overlap(content: Sequence[int], lines: Sequence[str], grams: Sequence[list], sentence: Sequence[bool],
+                  core: Range) -> list[float]:
+    """Per line, the share of its bigrams that the core's prose (other lines of it) also has."""
+    overlap = [0.0] * len(lines)
+    # Only the prose counts: a menu word that sits inside the core block
+    # ("닫기") must not make the same word elsewhere look like article text.
+    in_pool = [core[0] <= i <= core[1] and sentence[i] for i in range(len(lines))]
+    pool = Counter()
+    for i in content:
+        if in_pool[i]:
+            pool.update(grams[i])
+    for i in content:
+        g = grams[i]
+        if not g:
+            continue
+        own = Counter(g) if in_pool[i] else None
+        hit = sum(1 for b in g if pool[b] - (own[b] if own else 0) > 0)
+        overlap[i] = hit / len(g)
+    return overlap
+
+
+def _repeated_lines(content: Sequence[int], lines: Sequence[str]) -> tuple[list[int], list[bool]]:
+    """Per line, how many identical lines the page has elsewhere, and whether a
+    longer line contains it."""
+    counts = Counter(lines[i] for i in content)
+    repeats = [counts[s] - 1 if s else 0 for s in lines]
+    # A headline shows up again inside a photo caption or a teaser; only
+    # title-sized lines are searched for, in one joined string.
+    joined = "\x00".join(lines[i] for i in content)
+    probes = [i for i in content if 8 <= len(lines[i]) <= 200]
+    contained = [False] * len(lines)
+    if len(probes) * len(joined) <= _CONTAINED_BUDGET:
+        for i in probes:
+            contained[i] = joined.count(lines[i]) > counts[lines[i]]
+    return repeats, contained
 
 
 # Shape features copied onto neighbours: enough to see "inside a list" or
@@ -430,64 +461,71 @@ def line_features(page: PageView, i: int, window: int = 2) -> dict[str, float]:
     f["repeated"] = float(page.repeats[i] > 0)
     f["contained"] = float(page.contained[i])
     f["sentence_line"] = float(page.sentence[i])
-
-    # Neighbours are the surrounding non-blank lines: blank lines are layout.
-    k = page.rank[i]
-    if k >= 0:
-        near = [page.content[j] for j in range(max(0, k - 3), min(len(page.content), k + 4)) if j != k]
-        if near:
-            f["near_short"] = sum(len(page.lines[j]) < 25 for j in near) / len(near)
-            f["near_bullet"] = sum(page.shapes[j].get("bullet", 0.0) for j in near) / len(near)
-            f["near_sentence"] = sum(page.sentence[j] for j in near) / len(near)
-        for off in range(-window, window + 1):
-            if off == 0:
-                continue
-            tag = f"{'p' if off < 0 else 'n'}{abs(off)}"
-            j = k + off
-            if 0 <= j < len(page.content):
-                nb = page.shapes[page.content[j]]
-                for key in _NEIGHBOUR_KEYS:
-                    if nb.get(key):
-                        f[f"{tag}:{key}"] = nb[key]
-                f[f"{tag}:sentence_line"] = float(page.sentence[page.content[j]])
-            else:
-                f[f"{tag}:none"] = 1.0
-
+    if page.rank[i] >= 0:
+        _add_neighbours(f, page, page.rank[i], window)
     f["overlap"] = page.overlap[i]
     f["overlap_high"] = float(page.overlap[i] >= 0.8)
     if page.core is None:
         f["no_core"] = 1.0
     else:
-        a, b = page.core
-        if a <= i <= b:
-            f["in_core"] = 1.0
-        elif i < a:
-            d = page.rank[a] - page.rank[i]
-            f["before_core"] = 1.0
-            f["before_core_dist"] = min(d, 30) / 30.0
-            f["before_core_near"] = float(d <= 12)
-        else:
-            d = page.rank[i] - page.rank[b]
-            f["after_core"] = 1.0
-            f["after_core_dist"] = min(d, 30) / 30.0
-            f["after_core_near"] = float(d <= 3)
-        h = page.headline
-        if h is None:
-            f["no_headline"] = 1.0
-        elif i == h:
-            f["is_headline"] = 1.0
-        elif i < h:
-            f["before_headline"] = 1.0
-        elif i < a:
-            f["head_to_core"] = 1.0
-        if page.cut is not None:
-            if i == page.cut:
-                f["is_cut"] = 1.0
-            elif i > page.cut:
-                f["after_cut"] = 1.0
+        _add_anchors(f, page, i)
     if s and _is_cut_line(s, page.shapes[i]):
         f["cut_like"] = 1.0
     return f
+
+
+def _add_neighbours(f: dict[str, float], page: PageView, k: int, window: int) -> None:
+    """What the non-blank lines around the ``k``-th non-blank one look like
+    (blank lines are layout, not neighbours)."""
+    near = [page.content[j] for j in range(max(0, k - 3), min(len(page.content), k + 4)) if j != k]
+    if near:
+        f["near_short"] = sum(len(page.lines[j]) < 25 for j in near) / len(near)
+        f["near_bullet"] = sum(page.shapes[j].get("bullet", 0.0) for j in near) / len(near)
+        f["near_sentence"] = sum(page.sentence[j] for j in near) / len(near)
+    for off in range(-window, window + 1):
+        if off == 0:
+            continue
+        tag = f"{'p' if off < 0 else 'n'}{abs(off)}"
+        j = k + off
+        if 0 <= j < len(page.content):
+            nb = page.shapes[page.content[j]]
+            for key in _NEIGHBOUR_KEYS:
+                if nb.get(key):
+                    f[f"{tag}:{key}"] = nb[key]
+            f[f"{tag}:sentence_line"] = float(page.sentence[page.content[j]])
+        else:
+            f[f"{tag}:none"] = 1.0
+
+
+def _add_anchors(f: dict[str, float], page: PageView, i: int) -> None:
+    """Where line ``i`` stands relative to the page's core, headline and cut (the page has a core)."""
+    a, b = page.core
+    if a <= i <= b:
+        f["in_core"] = 1.0
+    elif i < a:
+        d = page.rank[a] - page.rank[i]
+        f["before_core"] = 1.0
+        f["before_core_dist"] = min(d, 30) / 30.0
+        f["before_core_near"] = float(d <= 12)
+    else:
+        d = page.rank[i] - page.rank[b]
+        f["after_core"] = 1.0
+        f["after_core_dist"] = min(d, 30) / 30.0
+        f["after_core_near"] = float(d <= 3)
+    h = page.headline
+    if h is None:
+        f["no_headline"] = 1.0
+    elif i == h:
+        f["is_headline"] = 1.0
+    elif i < h:
+        f["before_headline"] = 1.0
+    elif i < a:
+        f["head_to_core"] = 1.0
+    if page.cut is not None:
+        if i == page.cut:
+            f["is_cut"] = 1.0
+        elif i > page.cut:
+            f["after_cut"] = 1.0
 
 
 def line_labels(page: PageView, body: Sequence[Sequence[int]]) -> list[int]:

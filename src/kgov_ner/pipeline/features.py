@@ -219,9 +219,11 @@ def doc_items(doc: Doc, start: int, end: int | None, known: "frozenset[str] | No
     each token's dict is assembled from them and its flags.
     """
     prep = _prepare(doc, start, end)
-    if prep is None:
-        return []
-    enc = _Encoding(known)
+    return [] if prep is None else _assemble(prep, _Encoding(known))
+
+
+def _assemble(prep: _Prepared, enc: _Encoding) -> list[dict]:
+    """Each token's features from its shape's pieces, its line's and its flags, written as ``enc`` says."""
     pieces = enc.shape_pieces(prep.keys, prep.cache)
     lines = {idx: enc.convert(shape) for idx, shape in prep.shapes.items()}
     own_tags = [enc.flags(t) if t else _NONE for t in prep.rule_tags]

@@ -186,16 +186,8 @@ class KiwiTokenizer:
         if pos < len(text):
             add_gap(text[pos:])
 
-        sent_starts: list[bool] = []
-        previous = None
-        for i, sid in enumerate(sent_ids):
-            if sid is None:
-                sent_starts.append(i == 0)
-            else:
-                sent_starts.append(previous is None or sid != previous)
-                previous = sid
         doc = Doc(self.vocab, words=words, spaces=spaces, tags=tags,
-                  sent_starts=sent_starts if words else None)
+                  sent_starts=_sent_starts(sent_ids) if words else None)
         doc.user_data[MORPHS_KEY] = details
         doc.user_data[TEXT_KEY] = text
         return doc
@@ -212,3 +204,19 @@ class KiwiTokenizer:
 
     def from_disk(self, path, **kwargs) -> "KiwiTokenizer":
         return self
+
+
+def _sent_starts(sent_ids: list) -> list[bool]:
+    """Per token, whether it starts a sentence: where Kiwi's sentence id changes.
+
+    Tokens Kiwi did not analyse (gaps, ``None``) start none, except the first token.
+    """
+    sent_starts: list[bool] = []
+    previous = None
+    for i, sid in enumerate(sent_ids):
+        if sid is None:
+            sent_starts.append(i == 0)
+        else:
+            sent_starts.append(previous is None or sid != previous)
+            previous = sid
+    return sent_starts
