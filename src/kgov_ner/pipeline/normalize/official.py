@@ -16,7 +16,7 @@ from typing import Sequence
 from kgov_ner.pipeline.normalize.common import never_raise
 from kgov_ner.pipeline.normalize.district import DistrictContext, lookup_stem, normalize_district, upper_of_word
 from kgov_ner.pipeline.rules.common import HANGUL
-from kgov_ner.pipeline.rules.official import DEPUTY_TITLES, HEAD_TITLES, title_end, title_regex
+from kgov_ner.pipeline.rules.official import DEPUTY_TITLES, HEAD_TITLES, ORG_SUFFIXES, title_end, title_regex
 from kgov_ner.resources.gazetteer import default_gazetteer
 
 OFFICIAL_KEYS = {"role": None, "district": None}
@@ -28,8 +28,7 @@ _TRAILING_PUNCT = ".,;:!?)]>’”\"'…·"
 _AFTER_WINDOW = 20  # characters after the name searched for its title
 _MAX_WORDS_BEFORE_TITLE = 3  # 신면호 | 서울시 | 경제진흥본부장
 # Words that may stand between a name and its title: the organisation the
-# title belongs to (행정안전부, 경제진흥본부) or 전/현 (former/current).
-_ORG_SUFFIXES = ("부", "청", "처", "원", "실", "국", "과", "단", "본부", "위원회", "센터", "공단", "공사", "재단", "소", "팀")
+# title belongs to (행정안전부, 경제진흥본부: ORG_SUFFIXES) or 전/현 (former/current).
 _ORG_WORDS = frozenset({"전", "현", "신임", "초대", "민선"})
 
 
@@ -68,7 +67,7 @@ def _is_district_word(word: str) -> bool:
 
 
 def _is_org_word(word: str) -> bool:
-    return word in _ORG_WORDS or (re.fullmatch(f"[{HANGUL}]+", word) is not None and word.endswith(_ORG_SUFFIXES))
+    return word in _ORG_WORDS or (re.fullmatch(f"[{HANGUL}]+", word) is not None and word.endswith(ORG_SUFFIXES))
 
 
 class _Page:

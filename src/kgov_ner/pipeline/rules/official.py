@@ -6,7 +6,7 @@ import functools
 import re
 from typing import Callable, Iterator, Sequence
 
-from kgov_ner.pipeline.rules.common import HANGUL, WORD_RE, Candidate, MorphInfo, split_particles
+from kgov_ner.pipeline.rules.common import HANGUL, LINE_BULLETS, WORD_RE, Candidate, MorphInfo, split_particles
 from kgov_ner.resources.gazetteer import default_gazetteer
 from kgov_ner.resources.lexicon import alternation, is_particle_run, word_list
 
@@ -116,10 +116,13 @@ def find_officials(text: str, morphs_of: Callable[[int, int], Sequence[MorphInfo
 
 
 _PAREN = re.compile(r"\([^()\n]{0,30}\)")
-_EDGE_PUNCT = "“”‘’\"'「」『』<>《》[]▲△▷▶■□◆◇○●•·-–—"
-#: Offices a title may follow after the name (홍길동 고용노동부 장관, 신면호 서울시 경제진흥본부장).
-_ORG_SUFFIXES = ("부", "청", "처", "실", "국", "과", "원", "회", "단", "본부", "센터", "공단", "공사", "재단", "도", "시",
-                 "군", "구", "팀", "관", "소")
+_EDGE_PUNCT = "“”‘’\"'「」『』<>《》[]" + LINE_BULLETS + "·–—"
+#: How the name of an office ends (고용노동부, 경제진흥본부, 일자리위원회): between a
+#: name and its title (신면호 서울시 경제진흥본부장) the normaliser lets such a word stand.
+ORG_SUFFIXES = ("부", "청", "처", "원", "실", "국", "과", "단", "본부", "위원회", "센터", "공단", "공사", "재단", "소", "팀")
+#: The rule layer lets more stand there, when it looks for the name: any …회, and
+#: the words of administrative units and halls (…도, …시, …군, …구, …관).
+_NAME_TITLE_GAP_SUFFIXES = ORG_SUFFIXES + ("회", "도", "시", "군", "구", "관")
 
 
 def _name_words(text: str) -> list[tuple[int, int, str]]:
@@ -141,7 +144,7 @@ def _name_words(text: str) -> list[tuple[int, int, str]]:
 def _organisation_word(word: str, gaz) -> bool:
     if not re.fullmatch(f"[{HANGUL}·0-9]+", word):
         return False
-    return bool(gaz.lookup(word) or gaz.region_word(word) or word.endswith(_ORG_SUFFIXES))
+    return bool(gaz.lookup(word) or gaz.region_word(word) or word.endswith(_NAME_TITLE_GAP_SUFFIXES))
 
 
 def _bare_market_title(words, i: int, stem: str, gaz) -> bool:

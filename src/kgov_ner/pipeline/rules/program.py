@@ -10,7 +10,7 @@ import functools
 import re
 from typing import Iterable, Iterator
 
-from kgov_ner.pipeline.rules.common import (HANGUL, WORD_RE, Candidate, quoted_spans,
+from kgov_ner.pipeline.rules.common import (HANGUL, LIST_ITEM_MARKERS, WORD_RE, Candidate, quoted_spans,
                                              rest_of_word, split_particles)
 from kgov_ner.resources.gazetteer import default_gazetteer
 from kgov_ner.resources.lexicon import alternation, is_particle_run, tiers, word_list
@@ -146,8 +146,8 @@ def _quoted_name_shape(phrase: str) -> bool:
 
 _CRITERION_TAILS = ("실적", "률", "율", "건수", "비율", "달성도", "만족도", "점수", "노력도", "알선", "비중", "인원")
 # △▲▷ anywhere; ㆍ only where it opens an item (it also joins words: 시ㆍ군ㆍ구)
-_ITEM_MARK = re.compile(r"\s*(?:[△▲▷]|ㆍ(?=\S))")
-_ITEM_MARKER = re.compile(r"[△▲▷]|(?:(?<=^)|(?<=\s))ㆍ(?=\S)")
+_ITEM_MARK = re.compile(rf"\s*(?:[{LIST_ITEM_MARKERS}]|ㆍ(?=\S))")
+_ITEM_MARKER = re.compile(rf"[{LIST_ITEM_MARKERS}]|(?:(?<=^)|(?<=\s))ㆍ(?=\S)")
 _ITEM_END = re.compile(r"\(|\s등(?:[이을의에과와은는도]|이다)?(?=\s|[.,]|$)|[.,;:]\s|[.]$")
 
 
