@@ -164,14 +164,18 @@ class DistrictContext:
         return self._evidence
 
 
+def _only_under(cands: list[District], upper: str) -> District | None:
+    """The reading that belongs to the upper-level government ``upper``, if exactly one does."""
+    hit = [d for d in cands if _home(d) == upper]
+    return hit[0] if len(hit) == 1 else None
+
+
 def _self_resolved(cands: list[District], prefix: District | None) -> District | None:
     """A reading chosen without the rest of the page, or None."""
     if len(cands) == 1:
         return cands[0]
     if prefix is not None:
-        hit = [d for d in cands if _home(d) == prefix.name]
-        if len(hit) == 1:
-            return hit[0]
+        return _only_under(cands, prefix.name)
     return None
 
 
@@ -237,10 +241,9 @@ def normalize_district(text: str, context: DistrictContext | None = None) -> dic
 def _resolve_shared_name(cands: list[District], prefix: District | None, context: DistrictContext | None) -> dict:
     """The reading of a name several governments share: steps 1–4 of the module docstring."""
     # 1. a region word or upper-level name right before the mention
-    if prefix is not None:
-        hit = [d for d in cands if _home(d) == prefix.name]
-        if len(hit) == 1:
-            return _district_dict(hit[0], "region-word")
+    hit = _only_under(cands, prefix.name) if prefix is not None else None
+    if hit is not None:
+        return _district_dict(hit, "region-word")
     remaining = list(cands)
     if context is not None:
         found, remaining = _resolve_by_page(remaining, context)
@@ -267,8 +270,7 @@ def _resolve_by_page(remaining: list[District], context: DistrictContext) -> tup
     # 3. the article's city: the single most named upper-level government
     ranked = cities.most_common(2)
     if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
-        city = ranked[0][0]
-        hit = [d for d in remaining if _home(d) == city]
-        if len(hit) == 1:
-            return _district_dict(hit[0], "article-city"), remaining
+        hit = _only_under(remaining, ranked[0][0])
+        if hit is not None:
+            return _district_dict(hit, "article-city"), remaining
     return None, remaining
