@@ -196,6 +196,36 @@ def _parse_district(fields: list[str], source: str, lineno: int) -> District:
 
 def _check_consistency(rows: list[_Located]) -> None:
     """Cross-row checks, reported at the line of the row that breaks them."""
+    uppers = _check_uppers(rows)
+    seen: dict[tuple[str, str | None], _Located] = {}
+    codes: dict[str, _Located] = {}
+    for row in rows:
+        d = row.district
+        key = (d.name, d.parent)
+        if key in seen and not d.is_upper:
+            first = seen[key]
+            raise _error(
+                row.source,
+                row.line,
+                f"duplicate row {d.full_name!r} ({first.source}, line {first.line})",
+            )
+        seen[key] = row
+        if not d.is_upper:
+            _check_parent(row, uppers)
+        if d.code:
+            if d.code in codes:
+                first = codes[d.code]
+                raise _error(
+                    row.source,
+                    row.line,
+                    f"code {d.code} already used by {first.district.full_name!r} "
+                    f"({first.source}, line {first.line})",
+                )
+            codes[d.code] = row
+
+
+def _check_uppers(rows: list[_Located]) -> dict[str, _Located]:
+    """Upper-level rows by name: each once, no name or alias shared between two."""
     uppers: dict[str, _Located] = {}
     upper_surfaces: dict[str, _Located] = {}
     for row in rows:
@@ -218,55 +248,34 @@ def _check_consistency(rows: list[_Located]) -> None:
                     f"({other.source}, line {other.line})",
                 )
             upper_surfaces[form] = row
+    return uppers
 
-    seen: dict[tuple[str, str | None], _Located] = {}
-    codes: dict[str, _Located] = {}
-    for row in rows:
-        d = row.district
-        key = (d.name, d.parent)
-        if key in seen and not d.is_upper:
-            first = seen[key]
-            raise _error(
-                row.source,
-                row.line,
-                f"duplicate row {d.full_name!r} ({first.source}, line {first.line})",
-            )
-        seen[key] = row
 
-        if not d.is_upper:
-            parent = uppers.get(d.parent or "")
-            if parent is None:
-                raise _error(
-                    row.source,
-                    row.line,
-                    f"parent {d.parent!r} of {d.name!r} is not an upper-level row "
-                    "(use the official full name, e.g. 서울특별시)",
-                )
-            allowed = _PARENT_LEVELS[d.level]
-            if parent.district.level not in allowed:
-                raise _error(
-                    row.source,
-                    row.line,
-                    f"a {d.level} row cannot sit under the {parent.district.level} {d.parent!r}",
-                )
-            pcode = parent.district.code
-            if d.code and pcode and not d.code.startswith(pcode):
-                raise _error(
-                    row.source,
-                    row.line,
-                    f"code {d.code} of {d.full_name!r} does not start with its parent's code {pcode}",
-                )
-
-        if d.code:
-            if d.code in codes:
-                first = codes[d.code]
-                raise _error(
-                    row.source,
-                    row.line,
-                    f"code {d.code} already used by {first.district.full_name!r} "
-                    f"({first.source}, line {first.line})",
-                )
-            codes[d.code] = row
+def _check_parent(row: _Located, uppers: dict[str, _Located]) -> None:
+    """A lower-level row sits under an upper-level row of a level it may have, within its code."""
+    d = row.district
+    parent = uppers.get(d.parent or "")
+    if parent is None:
+        raise _error(
+            row.source,
+            row.line,
+            f"parent {d.parent!r} of {d.name!r} is not an upper-level row "
+            "(use the official full name, e.g. 서울특별시)",
+        )
+    allowed = _PARENT_LEVELS[d.level]
+    if parent.district.level not in allowed:
+        raise _error(
+            row.source,
+            row.line,
+            f"a {d.level} row cannot sit under the {parent.district.level} {d.parent!r}",
+        )
+    pcode = parent.district.code
+    if d.code and pcode and not d.code.startswith(pcode):
+        raise _error(
+            row.source,
+            row.line,
+            f"code {d.code} of {d.full_name!r} does not start with its parent's code {pcode}",
+        )
 
 
 class Gazetteer:
@@ -325,16 +334,9 @@ class Gazetteer:
         Raises ``ValueError`` naming the file, the line and the problem for any
         malformed line.
         """
+        default_regions = _regions_beside(path)
         if path is None:
             path = _default_data("districts.tsv")
-            default_regions: PathLike = _default_data("regions.tsv")
-        else:
-            default_regions = _default_data("regions.tsv")
-            if isinstance(path, (str, os.PathLike)):
-                sibling = Path(path).with_name("regions.tsv")
-                if sibling.is_file():
-                    default_regions = sibling
-
         rows: list[_Located] = []
         for p in (path, *extra):
             source, text = _read_text(p)
@@ -342,23 +344,7 @@ class Gazetteer:
                 rows.append(_Located(_parse_district(fields, source, lineno), source, lineno))
         _check_consistency(rows)
         gazetteer = cls(row.district for row in rows)
-
-        source, text = _read_text(regions_path if regions_path is not None else default_regions)
-        regions: dict[str, District] = {}
-        for lineno, (word, target) in _rows(text, source, _REGION_COLUMNS):
-            if not word:
-                raise _error(source, lineno, "empty region word")
-            if word in regions:
-                raise _error(source, lineno, f"duplicate region word {word!r}")
-            upper = gazetteer.upper(target)
-            if upper is None:
-                raise _error(
-                    source,
-                    lineno,
-                    f"{target!r} is not an upper-level name or alias in the districts file",
-                )
-            regions[word] = upper
-        gazetteer._regions = regions
+        gazetteer._regions = _read_regions(regions_path if regions_path is not None else default_regions, gazetteer)
         return gazetteer
 
     def surface_forms(self) -> dict[str, list[District]]:
@@ -402,6 +388,35 @@ class Gazetteer:
 
     def __repr__(self) -> str:
         return f"<Gazetteer: {len(self._rows)} districts, {len(self._surface)} surface forms>"
+
+
+def _regions_beside(path: PathLike | None) -> PathLike:
+    """The region words that go with a districts file: a ``regions.tsv`` next to it, else the packaged one."""
+    if isinstance(path, (str, os.PathLike)):
+        sibling = Path(path).with_name("regions.tsv")
+        if sibling.is_file():
+            return sibling
+    return _default_data("regions.tsv")
+
+
+def _read_regions(path: PathLike, gazetteer: Gazetteer) -> dict[str, District]:
+    """Region word → the upper-level district of ``gazetteer`` it means."""
+    source, text = _read_text(path)
+    regions: dict[str, District] = {}
+    for lineno, (word, target) in _rows(text, source, _REGION_COLUMNS):
+        if not word:
+            raise _error(source, lineno, "empty region word")
+        if word in regions:
+            raise _error(source, lineno, f"duplicate region word {word!r}")
+        upper = gazetteer.upper(target)
+        if upper is None:
+            raise _error(
+                source,
+                lineno,
+                f"{target!r} is not an upper-level name or alias in the districts file",
+            )
+        regions[word] = upper
+    return regions
 
 
 @functools.lru_cache(maxsize=None)
