@@ -16,15 +16,16 @@ The detector works on lines:
    starts).
 2. :func:`line_features` turns one line and its neighbourhood into a flat
    dict of numbers, vectorised with ``DictVectorizer`` and scored by a
-   logistic regression (:class:`BodyDetector`).
-3. :meth:`BodyDetector.predict` decodes the per-line log-odds into one
+   logistic regression (:class:`kgov_ner.training.body.BodyDetector` fits it;
+   :class:`LineScorer` applies the fitted weights when tagging).
+3. :meth:`LineScorer.predict` decodes the per-line log-odds into one
    contiguous block: gold bodies are one block from the headline to the last
    body line, and menu words *inside* it ("닫기", "AD") are body too, so a
    line-by-line threshold would fragment it. The block contains the core and
    grows outwards while that raises the summed log-odds, never past the cut.
 
 The shipped model is JSON (feature names and coefficients, no pickle) in
-``kgov_ner/data/body_model.json``; ``benchmarks/body_detection.py --fit``
+``kgov_ner/resources/data/body_model.json``; ``benchmarks/body_detection.py --fit``
 rebuilds it from the seeds and ``tests/data/pages``.
 """
 
@@ -602,7 +603,7 @@ class LineScorer:
     """Inference half of the body detector: linear line scores plus decoding.
 
     Plain Python and NumPy, no scikit-learn import: the weights are the
-    fitted logistic regression's (see :class:`kgov_ner.body_fit.BodyDetector`).
+    fitted logistic regression's (see :class:`kgov_ner.training.body.BodyDetector`).
     """
 
     def __init__(self, features, coef, intercept: float, bias: float = 0.0, window: int = 2):

@@ -297,7 +297,7 @@ class Tagger:
 
 
 def entity_dict(ent: Span) -> dict:
-    """One entity as a plain dict; ``norm`` holds the normalised value (see normalize.py)."""
+    """One entity as a plain dict; ``norm`` holds the normalised value (see :mod:`kgov_ner.pipeline.normalize`)."""
     out = {"start": ent.start_char, "end": ent.end_char, "label": ent.label_, "text": ent.text}
     if Span.has_extension("norm") and ent._.norm is not None:
         out["norm"] = ent._.norm

@@ -1,4 +1,4 @@
-"""Word lists the rules read: plain data files in ``kgov_ner/data``.
+"""Word lists the rules read: plain data files in ``kgov_ner/resources/data``.
 
 Every list is a text file a user can extend (one entry a line, ``#``
 comments), or a TSV with a header. They are loaded once per process.
