@@ -153,7 +153,7 @@ def invented_pages() -> list[dict]:
 
 def fit_body(records: Sequence[Mapping]):
     """A body detector fitted on the records that carry body ranges, plus the invented pages."""
-    from kgov_ner.pipeline.body import BodyDetector
+    from kgov_ner.training.body import BodyDetector
 
     pages = [r for r in records if r.get("body")]
     texts = {r["text"] for r in pages}
