@@ -28,7 +28,7 @@ from kgov_ner.training.body import BodyDetector  # noqa: E402
 
 SEEDS = ROOT / "seeds" / "gold.jsonl"
 PAGES = ROOT / "tests" / "data" / "pages"
-MODEL_FILE = ROOT / "src" / "kgov_ner" / "data" / "body_model.json"
+MODEL_FILE = ROOT / "src" / "kgov_ner" / "resources" / "data" / "body_model.json"
 META_FILE = ROOT / "models" / "body" / "meta.json"
 
 
@@ -138,7 +138,7 @@ def fit_and_write(docs: list[dict], loo_total: dict | None, **params) -> None:
     det.save(MODEL_FILE)
     digest = hashlib.sha256(MODEL_FILE.read_bytes()).hexdigest()
     meta = {
-        "model": "src/kgov_ner/data/body_model.json",
+        "model": "src/kgov_ner/resources/data/body_model.json",
         "sha256": digest,
         "estimator": "kgov_ner.training.body.BodyDetector (DictVectorizer + LogisticRegression, max-sum block decoding)",
         "params": det.get_params(),
