@@ -10,11 +10,12 @@ them and prints :mod:`kgov_ner.evaluation.report`'s text or JSON.
 from __future__ import annotations
 
 import argparse
+import json
 
 from kgov_ner.cli import output
 from kgov_ner.evaluation.cv import predict_cv
 from kgov_ner.evaluation.gold import GoldDoc, GoldError, Span, load_gold
-from kgov_ner.evaluation.predict import Predictor, default_predictor, evaluate_records, run_predictor
+from kgov_ner.evaluation.predict import Predictor, as_predictor, default_predictor, evaluate_records, run_predictor
 from kgov_ner.evaluation.report import CV_FALLBACK_NOTE, format_report, report_json
 from kgov_ner.evaluation.scorer import DETAILS, MODES, results
 from kgov_ner.text.reading import PROG
@@ -52,6 +53,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="body: ignore predictions outside the body; page: count all (default: both)",
     )
     parser.add_argument(
+        "--merge",
+        choices=("combined", "rules", "model"),
+        help="tag with the shipped tagger under this merge policy (rules: the rule layer alone; "
+        "model: the CRF alone; combined: the default): the ablation on a held-out split",
+    )
+    parser.add_argument(
         "--records",
         metavar="GOLD.csv",
         help="also score award records (kgov-ner records) against this gold table: a row "
@@ -73,6 +80,9 @@ def run(args: argparse.Namespace, predictor: Predictor | None = None) -> int:
     mode = getattr(args, "mode", "both") or "both"
     modes = list(MODES) if mode == "both" else [mode]
     cv = bool(getattr(args, "cv", False))
+    if getattr(args, "merge", None) and predictor is None and not cv:
+        predictor = _merge_predictor(args.merge)
+    _in_sample_note(docs)
     try:
         preds, learned = _predict(docs, predictor, cv)
     except Exception as exc:  # noqa: BLE001 - one line for the user, no traceback
@@ -97,6 +107,29 @@ def run(args: argparse.Namespace, predictor: Predictor | None = None) -> int:
         print(format_report(args.gold, docs, found, modes, cv_learned, records,
                             f"records vs {getattr(args, 'records', None)}"))
     return output.EXIT_OK
+
+
+def _merge_predictor(policy: str) -> Predictor:
+    from kgov_ner.pipeline.tagger import Tagger
+
+    tagger = Tagger(model=None) if policy == "rules" else Tagger(merge=policy)
+    return as_predictor(tagger)
+
+
+def _in_sample_note(docs: list[GoldDoc]) -> None:
+    """Say on stderr when the shipped model was trained on some of these documents:
+    its scores on them are in-sample, an upper bound rather than an estimate."""
+    from kgov_ner.pipeline.model import DEFAULT_MODEL_DIR, text_digest
+
+    try:
+        meta = json.loads((DEFAULT_MODEL_DIR / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    trained = set(meta.get("trained_texts", []))
+    seen = sum(1 for d in docs if text_digest(d.text) in trained)
+    if seen:
+        output.error(f"{PROG}: note: the shipped model was trained on {seen} of these {len(docs)} documents: "
+                     "scores on them are in-sample (use --cv, or a held-out split such as corpus/dev/test.jsonl)")
 
 
 def _predict(docs: list[GoldDoc], predictor: Predictor | None, cv: bool) -> tuple[list[list[Span]], bool]:

@@ -148,3 +148,11 @@ def load_model(path: str | Path) -> ModelBundle:
             f"this kgov_ner extracts version {FEATURE_VERSION}: retrain it with `python -m kgov_ner train`"
         )
     return ModelBundle(CRFModel(path / meta.get("model_file", MODEL_FILE)), meta)
+
+
+def text_digest(text: str) -> str:
+    """A short digest of a training text: ``meta.json`` lists those the model saw,
+    so ``eval`` can say when a score is in-sample."""
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]

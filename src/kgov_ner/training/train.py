@@ -5,8 +5,11 @@ Training data, in order:
 1. the records given (the seeds' gold by default), cut to their body ranges:
    gold annotates the body only, so the boilerplate around it is no
    evidence of what is *not* an entity;
-2. the conformance suite ``tests/data/conformance.jsonl``;
-3. template sentences from :mod:`kgov_ner.training.synth` (gazetteer districts,
+2. the training split of the development corpus ``corpus/dev/train.jsonl``
+   (68 pages written by the project; its test split is never trained on);
+3. the seeds' gold, when the records given are not the seeds;
+4. the conformance suite ``tests/data/conformance.jsonl``;
+5. template sentences from :mod:`kgov_ner.training.synth` (gazetteer districts,
    invented names, amounts, tiers, programs).
 
 A source that shares an id with the records given is left out, so a
@@ -21,12 +24,13 @@ from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
 from kgov_ner.pipeline.features import doc_features
-from kgov_ner.pipeline.model import DEFAULT_MODEL_DIR, spans_to_bio
+from kgov_ner.pipeline.model import DEFAULT_MODEL_DIR, spans_to_bio, text_digest
 from kgov_ner.training.crf import SequenceTagger, save_model
 
 ROOT = Path(__file__).resolve().parents[3]
 SEED_GOLD = ROOT / "seeds" / "gold.jsonl"
 CONFORMANCE = ROOT / "tests" / "data" / "conformance.jsonl"
+DEV_TRAIN = ROOT / "corpus" / "dev" / "train.jsonl"
 SYNTH_SIZE = 400
 
 
@@ -51,8 +55,9 @@ def default_sources() -> dict[str, list[dict]]:
     from kgov_ner.training.synth import generate
 
     sources = {"synth": generate(SYNTH_SIZE)}
-    if CONFORMANCE.is_file():
-        sources["conformance"] = read_jsonl(CONFORMANCE)
+    for name, path in (("dev-train", DEV_TRAIN), ("seeds", SEED_GOLD), ("conformance", CONFORMANCE)):
+        if path.is_file():
+            sources[name] = read_jsonl(path)
     return sources
 
 
@@ -132,6 +137,8 @@ def fit(records: Sequence[Mapping], sources: Mapping[str, list[dict]] | None = N
                        "sequences": len(X)},
         "training_data_hash": data_hash(all_records),
         "params": {**estimator.get_params(), "rule_dropout": rule_dropout},
+        # digests of the pages trained on (not the synthetic sentences): eval says when it is in-sample
+        "trained_texts": sorted({text_digest(r["text"]) for r in all_records if r.get("id", "").find("synth") < 0}),
     }
     return estimator, meta
 
