@@ -128,13 +128,15 @@ _NAME_TITLE_GAP_SUFFIXES = ORG_SUFFIXES + ("회", "도", "시", "군", "구", "�
 def _name_words(text: str) -> list[tuple[int, int, str]]:
     """Words of ``text`` in its offsets, parentheticals blanked and edge punctuation
     trimmed: ``편동수(가운데) 동대문구청장`` → 편동수, 동대문구청장; ``“마동혁`` → 마동혁."""
-    blanked = _PAREN.sub(lambda m: " " * len(m.group(0)), text)
+    # a position (가운데, 왼쪽 세 번째) is blanked; a parenthetical naming someone
+    # with a title (오른쪽, 김민재 일자리경제국장) keeps its words
+    blanked = _PAREN.sub(lambda m: m.group(0) if title_regex().search(m.group(0)) else " " * len(m.group(0)), text)
     words = []
     for m in WORD_RE.finditer(blanked):
         ws, we = m.start(), m.end()
-        while ws < we and blanked[ws] in _EDGE_PUNCT:
+        while ws < we and blanked[ws] in _EDGE_PUNCT + "(":
             ws += 1
-        while we > ws and blanked[we - 1] in _EDGE_PUNCT + ".,;:!?":
+        while we > ws and blanked[we - 1] in _EDGE_PUNCT + ".,;:!?)":
             we -= 1
         if ws < we:
             words.append((ws, we, blanked[ws:we]))

@@ -287,7 +287,7 @@ def _name_words_before(text, words, i, quoted, morphs_of) -> tuple[int, int]:
             break
         start = ps
         if not _YEARISH.fullmatch(pw):
-            names += 1
+            names += 2 if len(pw) >= 5 else 1  # one long compound is distinctive: 지역고용센터 평가
     return start, names
 
 
