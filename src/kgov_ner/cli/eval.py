@@ -80,9 +80,9 @@ def run(args: argparse.Namespace, predictor: Predictor | None = None) -> int:
     mode = getattr(args, "mode", "both") or "both"
     modes = list(MODES) if mode == "both" else [mode]
     cv = bool(getattr(args, "cv", False))
-    if getattr(args, "merge", None) and predictor is None and not cv:
+    shipped = predictor is None and not cv  # the shipped model tags: its scores may be in-sample
+    if getattr(args, "merge", None) and shipped:
         predictor = _merge_predictor(args.merge)
-    _in_sample_note(docs)
     try:
         preds, learned = _predict(docs, predictor, cv)
     except Exception as exc:  # noqa: BLE001 - one line for the user, no traceback
@@ -90,15 +90,15 @@ def run(args: argparse.Namespace, predictor: Predictor | None = None) -> int:
         return 1
     records = None
     if getattr(args, "records", None):
-        try:
-            records = evaluate_records(docs, args.records)
-        except (OSError, ValueError) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            where = "" if isinstance(exc, ValueError) else f"{args.records}: "
-            output.error(f"{PROG}: {where}{reason}")
+        records = _records_score(docs, args.records)
+        if records is None:
             return output.EXIT_INPUT_ERROR
+    if shipped and getattr(args, "merge", None) != "rules":
+        _in_sample_note(docs)  # once the run has succeeded: an error stays the only line on stderr
     found = results(docs, preds, modes, [d for d in DETAILS if getattr(args, d, False)])
     cv_learned = learned if cv else None
+    if not cv and predictor is None or getattr(args, "merge", None):
+        _in_sample_note(docs)
     if getattr(args, "json", False):
         if cv and not learned:
             output.error(CV_FALLBACK_NOTE)  # stdout stays pure JSON
@@ -107,6 +107,17 @@ def run(args: argparse.Namespace, predictor: Predictor | None = None) -> int:
         print(format_report(args.gold, docs, found, modes, cv_learned, records,
                             f"records vs {getattr(args, 'records', None)}"))
     return output.EXIT_OK
+
+
+def _records_score(docs: list[GoldDoc], path: str) -> dict | None:
+    """The records score against the gold table *path*; None (after one line on stderr) if it cannot be read."""
+    try:
+        return evaluate_records(docs, path)
+    except (OSError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        where = "" if isinstance(exc, ValueError) else f"{path}: "
+        output.error(f"{PROG}: {where}{reason}")
+        return None
 
 
 def _merge_predictor(policy: str) -> Predictor:
