@@ -97,8 +97,6 @@ def run(args: argparse.Namespace, predictor: Predictor | None = None) -> int:
         _in_sample_note(docs)  # once the run has succeeded: an error stays the only line on stderr
     found = results(docs, preds, modes, [d for d in DETAILS if getattr(args, d, False)])
     cv_learned = learned if cv else None
-    if not cv and predictor is None or getattr(args, "merge", None):
-        _in_sample_note(docs)
     if getattr(args, "json", False):
         if cv and not learned:
             output.error(CV_FALLBACK_NOTE)  # stdout stays pure JSON
