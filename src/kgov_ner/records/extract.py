@@ -93,21 +93,40 @@ COLUMNS = (
 
 _CLOSE_QUOTES = "’'”\"」』》〉"
 # Between two districts of one group: separators, spaces, a parenthesis
-# such as (구청장 김선갑) after the first one.
-_GROUP_SEP = re.compile(r"^(?:\s*\([^()]{0,40}\))?[\s,、·ㆍ・]*(?:(?:및|와|과|그리고)\s+)?[\s,、·ㆍ・]*$")
+# such as (구청장 김선갑) after the first one, and the words that place the
+# next one (광역 경상북도, 기초 전북 완주군): see :func:`_place_words`.
+def _place_words() -> str:
+    """광역, 기초 and the bare region words (전북, 경기): words that place the government after them."""
+    from kgov_ner.resources.gazetteer import default_gazetteer
+
+    words = sorted(default_gazetteer().region_words(), key=len, reverse=True)
+    return "|".join(["광역", "기초", *map(re.escape, words)])
+
+
+_PLACE = _place_words()
+_GROUP_SEP = re.compile(
+    r"^(?:\s*\([^()]{0,40}\))?[\s,、·ㆍ・]*(?:(?:및|와|과|그리고)\s+)?[\s,、·ㆍ・]*(?:(?:PLACE)\s+)*$".replace("PLACE", _PLACE)
+)
 _GROUP_SEP_HAS = re.compile(r"[\s,、·ㆍ・]|및|와|과|그리고")
 # After a tier: the districts that follow receive it.
 _FORWARD = re.compile(rf"^[{_CLOSE_QUOTES}]*\s*(?:에는|에|엔|은|는|으로는|로는)\s*[:：]?\s*$")
-_FORWARD_BARE = re.compile(rf"^[{_CLOSE_QUOTES}]*\s*[:：\-–]?\s*$")
+_FORWARD_BARE = re.compile(rf"^[{_CLOSE_QUOTES}]*\s*(?:\([^()]{{0,30}}\))?\s*[:：\-–]?\s*(?:(?:PLACE)\s+)*$".replace("PLACE", _PLACE))
 # "최우수구로 선정된 마포구", "우수상을 받은 고창군"
 _RELATIVE = re.compile(
     rf"^[{_CLOSE_QUOTES}]*\s*(?:으로|로|에|을|를)?\s*"
     r"(?:선정|뽑|지정|꼽|수상|받|차지|이름을\s*올|올)[가-힣]*?(?:된|힌|한|은|던|린|른)\s*$"
 )
 # A group followed by these is a point of comparison, not the awardee.
-_NOT_AWARDEE_AFTER = re.compile(r"^\s*(?:\([^()]{0,40}\))?\s*(?:에\s*이어|에\s*이은|의\s*뒤를|보다|와\s*달리|과\s*달리|을\s*제치고|를\s*제치고)")
+_NOT_AWARDEE_AFTER = re.compile(r"\s*(?:\([^()]{0,40}\))?\s*(?:에\s*이어|에\s*이은|의\s*뒤를|보다|와\s*달리|과\s*달리|을\s*제치고|를\s*제치고)")
+# A government that is where something happened, not who won: 세종시에서 열린
+# 시상식, 서울 중구 프레스센터에서 열린.
+_VENUE_AFTER = re.compile(
+    r"\s*(?:[가-힣A-Za-z0-9·]+\s+){0,3}?[가-힣A-Za-z0-9·]*에서\s*(?:열린|개최된|진행된|있은|열렸|개최됐|진행됐|치러진)"
+)
+# An upper-level government that runs the evaluation rather than wins it.
+_EVALUATOR_WORDS = re.compile(r"평가|주관|주최|실시|발표|따르면|선정한|결과|대상으로|벌인|진행한")
 # A government marked as subject/topic: blocks a money tie across it.
-_SUBJECT_AFTER = re.compile(r"^\s*(?:\([^()]{0,40}\))?\s*(?:은|는|이|가|에서는|도)(?![가-힣])")
+_SUBJECT_AFTER = re.compile(r"\s*(?:\([^()]{0,40}\))?\s*(?:은|는|이|가|에서는|도)(?![가-힣])")
 _SELECTED = re.compile(r"선정|뽑혔|뽑혀|뽑힌|지정")
 # 시는/도가 …: a government referred to by its level; it blocks a money tie
 # unless it is the awardee's own level (구는 in an article about a 구).
@@ -117,14 +136,28 @@ _PRONOUN_LEVELS = {"시": ("si", "metro"), "도": ("province",), "구": ("gu",),
 _STREAK = re.compile(r"(?<![0-9])([0-9]{1,3})\s*(?:년|회)\s*연속")
 _YEAR = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})\s*년")
 _YEAR_LIST_SEP = re.compile(r"^\s*[,、·ㆍ및와과]?\s*$")
-_YEAR_HISTORY_AFTER = re.compile(r"^\s*(?:도\s*)?(?:에\s*이어|에\s*이은|부터|까지|이후|이래|대비|보다|에\s*비해|에\s*비하여)")
+_YEAR_HISTORY_AFTER = re.compile(r"\s*(?:도\s*)?(?:에\s*이어|에\s*이은|부터|까지|이후|이래|대비|보다|에\s*비해|에\s*비하여)")
 
 # Money: distributed to each member of a group, spent rather than received.
 _EACH_BEFORE = re.compile(r"(?:각각|각|개별|모두\s*각)\s*$")
-_EACH_AFTER = re.compile(r"^\s*씩")
-_SPENDING_AFTER = re.compile(r"^\s*(?:의\s*)?(?:규모|예산|사업비를\s*들|을\s*들|를\s*들|을\s*투입|를\s*투입|투입|을\s*투자|를\s*투자|투자|을\s*들여|를\s*들여)")
+# 각각/각 standing as a word anywhere between a group and its amount: 김해시, 양산시도 각각 장려상을 받아 5천만원을
+_TOTAL_BEFORE = re.compile(r"(?:총|모두|전체|합계|합쳐)\s*$")
+_EACH_WORD = re.compile(r"(?<![가-힣])(?:각각|각)(?![가-힣])")
+_EACH_AFTER = re.compile(r"\s*씩")
+_SPENDING_AFTER = re.compile(r"\s*(?:의\s*)?(?:규모|예산|사업비를\s*들|을\s*들|를\s*들|을\s*투입|를\s*투입|투입|을\s*투자|를\s*투자|투자|을\s*들여|를\s*들여)")
 # A sentence without an award that ties money to an award.
-_AWARD_MONEY = re.compile(r"인센티브|지원금|상금|포상금|시상금|교부금|교부세|포상|부상으로")
+_AWARD_MONEY = re.compile(r"인센티브|지원금|상금|포상금|시상금|교부금|교부세|포상|부상으로|사업비|지원받|받는다|받았|확보")
+# A subject carried over from the previous sentence of the paragraph: 구는, 시는, 이들 자치구는.
+_CARRIED_SUBJECT = re.compile(r"(?:^|\s)(?:이들\s*)?(?:자치구|자치단체|기관|지자체|시군|구|군|시|도)(?:는|가|도|에는)(?=\s)|부상으로|이와\s*함께")
+# Past wins cited for a streak: 2018년 장려, 2019년 우수에 이어 (not this year's awards).
+_PAST_YEAR_BEFORE = re.compile(r"(?:19|20)[0-9]{2}\s*년(?:에는?|엔)?\s*[‘'\"“]?$|지난해\s*[‘'\"“]?$|전년\s*[‘'\"“]?$")
+_PAST_AFTER = re.compile(r"[^.。]{0,40}?(?:에\s*이어|에\s*이은|에\s*머물렀|에서\s*올해)")
+# A dateline: 2018.06.21, 2018-06-21, 2018년 6월 21일, 2018. 5. 29.
+_DATELINE = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})\s*(?:[.\-/]\s*[01]?[0-9]\s*[.\-/]\s*[0-3]?[0-9]|년\s*[01]?[0-9]\s*월\s*[0-3]?[0-9]\s*일)")
+# A program named as the evaluation (rather than a project the district ran).
+_EVALUATION_NAME = re.compile(r"평가|대상|경진|공모|시상|공시제|인센티브|어워드|우수\s*(?:기관|시군|자치)")
+_EVALUATION_AFTER = re.compile(r"[’'”\"」』》〉]*\s*(?:에서|의|에|결과|시상식|평가)")
+_PROJECT_AFTER = re.compile(r"[’'”\"」』》〉]*\s*(?:사업|으로|로|를\s*통해|을\s*통해|과|와|등|을|를)(?![가-힣]*(?:평가|대상))")
 
 _HEAD_ROLES = ("구청장", "군수", "시장", "도지사", "지사")
 _HEAD_LEVELS = {"구": ("gu",), "자치구": ("gu",), "군": ("gun",), "시": ("si",)}
@@ -207,6 +240,30 @@ def sentences(doc) -> list:
     return [doc[:]] if len(doc) else []
 
 
+def _units(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
+    """The sentences cut at line ends (a headline, a list item and a lead are units of
+    their own), each with its paragraph number (a blank line opens a paragraph)."""
+    units: list[tuple[int, int, int]] = []
+    paragraph = 0
+    last_end = 0
+    for s, e in spans:
+        start = s
+        for m in re.finditer(r"\n", text[s:e]):
+            cut = s + m.start()
+            if text[start:cut].strip():
+                units.append((start, cut, 0))
+            start = cut + 1
+        if text[start:e].strip():
+            units.append((start, e, 0))
+    out = []
+    for s, e, _ in units:
+        if re.search(r"\n[ \t\u3000]*\n", text[last_end:s]) or text[last_end:s].count("\n") >= 2:
+            paragraph += 1
+        out.append((s, e, paragraph))
+        last_end = e
+    return out
+
+
 # ----------------------------------------------------------------- document context
 
 
@@ -232,6 +289,8 @@ class _DocContext:
         )
         self._programs(ents, sentences)
         self.heads = self._heads(ents)
+        dateline = _DATELINE.search(text)
+        self.doc_year: int | None = int(dateline.group(1)) if dateline else None
 
     def awardee_capable(self, e: _Ent) -> bool:
         return e.norm.get("name") not in self.context_only or e.norm.get("name") is None
@@ -257,7 +316,9 @@ class _DocContext:
             if isinstance(e.norm.get("year"), int):
                 years.setdefault(name, set()).add(e.norm["year"])
         self.program_year = {n: next(iter(y)) for n, y in years.items() if len(y) == 1}
-        # main program: the one most named in sentences that state an award
+        self.evaluations = {program_key(self.program_name(p)) for p in progs if self._names_evaluation(p)}
+        # main program: the evaluation most named on the page; failing that, the
+        # program most named in sentences that state an award
         award_sents = [
             (s, e) for s, e in sentences
             if any(a.label == "AWARD" and s <= a.start < e for a in ents)
@@ -265,13 +326,30 @@ class _DocContext:
         main = Counter()
         first: dict[str, int] = {}
         for p in progs:
-            if any(s <= p.start < e for s, e in award_sents):
+            if self.is_evaluation(p) if self.evaluations else any(s <= p.start < e for s, e in award_sents):
                 name = self.program_name(p)
                 main[name] += 1
                 first.setdefault(name, p.start)
         self.main_program = (
             max(main, key=lambda n: (main[n], *self.program_rank(n), -first[n])) if main else None
         )
+
+    def _names_evaluation(self, p: _Ent) -> bool:
+        """Whether the mention names an evaluation or award (… 평가, … 일자리대상, ‘…’에서),
+        not a project of the district (‘…’ 사업으로)."""
+        if _EVALUATION_NAME.search(p.text):
+            return True
+        return bool(_EVALUATION_AFTER.match(self.text, p.end)) and not _PROJECT_AFTER.match(self.text, p.end)
+
+    def is_evaluation(self, p: _Ent) -> bool:
+        return program_key(self.program_name(p)) in self.evaluations
+
+    def year_of(self, name: str) -> int | None:
+        """The year the page gives a program: its own, or that of another spelling of it."""
+        if name in self.program_year:
+            return self.program_year[name]
+        years = {y for n, y in self.program_year.items() if _programs_agree(n, name)}
+        return next(iter(years)) if len(years) == 1 else None
 
     def program_rank(self, name: str) -> tuple[bool, int, int]:
         """How complete a program name looks: dated (the formal name), named often, long."""
@@ -405,35 +483,61 @@ class _Extractor:
         self.file = file
         self.text = doc.text
         self.ents = _doc_entities(doc)
-        self.sentences = [(s.start_char, s.end_char) for s in sentences(doc)]
+        self.units = _units(self.text, [(s.start_char, s.end_char) for s in sentences(doc)])
+        self.sentences = [(s, e) for s, e, _ in self.units]
+        self.ents = [x for x in self.ents if not (x.label == "AWARD" and _past_award(self.text, x))]
         self.ctx = _DocContext(self.text, self.ents, self.sentences)
         body = getattr(getattr(doc, "_", None), "body", None) if _has_body(doc) else None
         self.body = [tuple(r) for r in body] if body else None
         self.money_facts: list[tuple[str, int]] = []  # (district key, krw) from non-award sentences
+        self.tier_money: dict[str, set[int]] = {}  # tier -> amounts a sentence gives each holder of it
+        self.last_rows: list[_Row] = []  # the awardees of the paragraph's last award sentence
 
     # -------------------------------------------------------------- sentences
     def run(self) -> list[_Row]:
         rows: list[_Row] = []
         pending: _Ent | None = None  # an unattached tier handed to the next sentence
-        for s, e in self.sentences:
+        paragraph = None
+        for s, e, par in self.units:
+            if par != paragraph:
+                paragraph, self.last_rows = par, []
             ents = [x for x in self.ents if s <= x.start < e]
             if not ents:
                 pending = None
                 continue
             new, unattached = self.sentence(self._sort(s, e, ents), pending)
             rows.extend(new)
+            if new:
+                self.last_rows = new
             pending = unattached
         return _merge(rows, self.ctx)
 
     def _sort(self, s: int, e: int, ents: list[_Ent]) -> _Sentence:
         districts = [x for x in ents if x.label == "DISTRICT"]
+        awards = _one_name_per_win(self.text, [x for x in ents if x.label == "AWARD" and x.norm.get("tier")])
+        capable = [
+            d for d in districts
+            if not _VENUE_AFTER.match(self.text, d.end, e)
+            and (self.ctx.awardee_capable(d) or self._upper_wins_here(d, districts, awards, e))
+        ]
         return _Sentence(
             start=s, end=e, districts=districts,
-            groups=_groups(self.text, [d for d in districts if self.ctx.awardee_capable(d)]),
-            awards=[x for x in ents if x.label == "AWARD" and x.norm.get("tier")],
+            groups=_groups(self.text, capable),
+            awards=awards,
             programs=[x for x in ents if x.label == "PROGRAM" and x.norm.get("name")],
             money=[x for x in ents if x.label == "MONEY" and isinstance(x.norm.get("krw"), int)],
         )
+
+    def _upper_wins_here(self, d: _Ent, districts: list[_Ent], awards: list[_Ent], e: int) -> bool:
+        """An upper-level government (usually the evaluator on this page) is an awardee
+        here: its subject particle, then an award with no other government or
+        evaluator word between (광역 부문에서는 경상남도가 우수상을 받았다)."""
+        nxt = next((a for a in awards if a.start >= d.end), None)
+        if nxt is None or nxt.start - d.end > 30 or not _SUBJECT_AFTER.match(self.text, d.end, e):
+            return False
+        if any(d.end <= o.start < nxt.start for o in districts):
+            return False
+        return not _EVALUATOR_WORDS.search(self.text, d.end, nxt.start)
 
     def sentence(self, sent: _Sentence, pending: _Ent | None) -> tuple[list[_Row], _Ent | None]:
         """The rows of one sentence, and a tier it hands to the next one (see the module docstring)."""
@@ -443,6 +547,8 @@ class _Extractor:
         self._tier_then_its_districts(sent, given)
         self._nearest_group_before(sent, given)
         unattached = self._only_or_page_district(sent, given)
+        if not sent.groups and sent.money:
+            self.note_tier_money(sent)
         pairs = [(a, g) for a, groups in zip(sent.awards, given) for g in groups]
         return self.rows_for(sent, pairs), unattached
 
@@ -508,8 +614,9 @@ class _Extractor:
         year_in_sentence = _sentence_year(self.text, sent.start, sent.end)
         sent_start, sent_end = self.sentence_span(sent.start, sent.end, pairs)
         rows: list[_Row] = []
+        programs = [p for p in sent.programs if self.ctx.is_evaluation(p)]
         for a, g in pairs:
-            prog_ent = _pick_program(sent.programs, a)
+            prog_ent = _pick_program(programs, a)
             program = self.ctx.program_name(prog_ent) if prog_ent else None
             year = prog_ent.norm.get("year") if prog_ent else None
             if not isinstance(year, int):
@@ -587,7 +694,8 @@ class _Extractor:
             for p in _PRONOUN_SUBJECT.finditer(text, start, stop)
         ):
             return True
-        return group_size > 1 and not _each(text, m, e)  # a total for the whole group
+        each = _each(text, m, e) or bool(_EACH_WORD.search(text, owner_pos, m.start)) if owner_pos < m.start else _each(text, m, e)
+        return group_size > 1 and not each  # a total for the whole group
 
     def money_without_award(self, sent: _Sentence) -> None:
         """An award-money sentence without a tier: note which district the amount goes to."""
@@ -603,19 +711,88 @@ class _Extractor:
                     for d in sent.districts
                 ):
                     continue
-                if len(g.members) > 1 and not _each(text, m, e):
+                if len(g.members) > 1 and not (_each(text, m, e) or _EACH_WORD.search(text, g.end, m.start)):
                     continue
                 for d in g.members:
                     self.money_facts.append((_dkey(d), m.norm["krw"]))
+            elif not sent.groups and self.last_rows:
+                self.carried_money(sent, m)
             elif not sent.groups and self.ctx.page_district is not None:
                 if any(_SUBJECT_AFTER.match(text, d.end, e) for d in sent.districts if d.start < m.start):
                     continue
                 self.money_facts.append((self.ctx.page_district, m.norm["krw"]))
 
+    def carried_money(self, sent: _Sentence, m: _Ent) -> None:
+        """Money in a sentence that names no government: it goes to the awardees of the
+        paragraph's last award sentence, the subject carried over (구는 …, 부상으로 …,
+        이들 자치구는 각각 …): to one government, or to each of a group when distributed."""
+        text, e = self.text, sent.end
+        if _TOTAL_BEFORE.search(text[max(sent.start, m.start - 8):m.start]):
+            return
+        if any(_SUBJECT_AFTER.match(text, d.end, e) for d in sent.districts if d.start < m.start):
+            return
+        rows = self.last_rows
+        levels = {r.level for r in rows}
+        if any(not levels & set(_PRONOUN_LEVELS[p.group(1)]) for p in _PRONOUN_SUBJECT.finditer(text, sent.start, m.start)):
+            return
+        if len({r.key for r in rows}) > 1 and not (_each(text, m, e) or _EACH_WORD.search(text, sent.start, m.start)):
+            return
+        for r in rows:
+            if r.krw is None:
+                r.krw = m.norm["krw"]
+
+    def note_tier_money(self, sent: _Sentence) -> None:
+        """Amounts by tier in a sentence that names no government: ``최우수상 세 곳에 각
+        1억원, 우수상과 특별상을 받은 여섯 곳에는 각 5천만원``; every award since the
+        previous amount gets the next one."""
+        text, e = self.text, sent.end
+        waiting: list[_Ent] = []
+        items = sorted([(a.start, "A", a) for a in sent.awards] + [(m.start, "M", m) for m in sent.money], key=lambda t: t[0])
+        for _, kind, x in items:
+            if kind == "A":
+                waiting.append(x)
+                continue
+            if not waiting or _SPENDING_AFTER.match(text, x.end, e):
+                continue
+            if _TOTAL_BEFORE.search(text[max(sent.start, x.start - 8):x.start]):
+                continue
+            each = _each(text, x, e)
+            for a in waiting:
+                self.tier_money.setdefault(a.norm["tier"], set()).add((x.norm["krw"], each))
+            waiting = []
+
 
 def _each(text: str, m: _Ent, e: int) -> bool:
     """Whether the amount *m* is given to each member of a group: 각 8000만원, 8000만원씩."""
     return bool(_EACH_BEFORE.search(text[max(0, m.start - 6):m.start]) or _EACH_AFTER.match(text, m.end, e))
+
+
+def _past_award(text: str, a: _Ent) -> bool:
+    """An award cited as a past win for a streak: ``2018년 장려, 2019년 우수에 이어``, ``지난해 장려상에 머물렀으나``."""
+    before = text[max(0, a.start - 12):a.start]
+    return bool(_PAST_YEAR_BEFORE.search(before) and _PAST_AFTER.match(text, a.end))
+
+
+#: Tier kinds that name who hands a prize (고용노동부 장관상) rather than its rank.
+_ISSUER_KINDS = ("ministerial",)
+
+
+def _one_name_per_win(text: str, awards: list[_Ent]) -> list[_Ent]:
+    """One win named two ways is one award: a rank next to the issuer's prize
+    (``우수상(고용노동부 장관상)``, ``우수상을 받아 … 장관상과 함께``) keeps the rank."""
+    keep = list(awards)
+    for a, b in zip(awards, awards[1:]):
+        kinds = (a.norm.get("kind") in _ISSUER_KINDS, b.norm.get("kind") in _ISSUER_KINDS)
+        if kinds[0] == kinds[1]:
+            continue
+        between = text[a.end:b.start]
+        if re.fullmatch(r"[’'”\"]?\s*[(（]\s*", between) or re.fullmatch(
+            r"[’'”\"]?\s*(?:을|를|으로|로|에)?\s*(?:받아|수상해|수상하여|선정돼|선정되어)?\s*(?:이번\s*수상으로\s*)?", between
+        ):
+            issuer = a if kinds[0] else b
+            if issuer in keep:
+                keep.remove(issuer)
+    return keep
 
 
 def _has_body(doc) -> bool:
@@ -686,49 +863,22 @@ def extract_records(doc, file: str = "") -> list[dict]:
     for key, krw in ex.money_facts:
         facts.setdefault(key, set()).add(krw)
     per_district = Counter(r.key for r in rows)
+    per_tier = Counter(r.tier for r in rows)
     out = []
     for r in rows:
         if r.program is None and ctx.main_program is not None:
             r.program = ctx.main_program
         if r.year is None and r.program is not None:
-            r.year = ctx.program_year.get(r.program)
+            r.year = ctx.year_of(r.program)
+        if r.year is None:
+            r.year = ctx.doc_year
         if r.krw is None and per_district[r.key] == 1 and len(facts.get(r.key, ())) == 1:
             r.krw = next(iter(facts[r.key]))
-        if r.official is None and r.district_name:
-            r.official = ctx.heads.get(r.district_name)
-        out.append({
-            "file": file, "district": r.district, "district_name": r.district_name,
-            "tier": r.tier, "rank": r.rank, "award": r.award, "program": r.program,
-            "year": r.year, "krw": r.krw, "streak": r.streak, "official": r.official,
-            "sent_start": r.sent_start, "sent_end": r.sent_end,
-        })
-    return out
-
-
-# ----------------------------------------------------------------- public API
-
-
-def extract_records(doc, file: str = "") -> list[dict]:
-    """Award records of a tagged Doc, one dict per row with the keys of :data:`COLUMNS`.
-
-    See the module docstring for the rules.  ``doc`` is what
-    ``kgov_ner.Tagger()(text)`` returns (sentences from Kiwi, ``ent._.norm``).
-    """
-    ex = _Extractor(doc, file)
-    rows = ex.run()
-    ctx = ex.ctx
-    facts: dict[str, set[int]] = {}
-    for key, krw in ex.money_facts:
-        facts.setdefault(key, set()).add(krw)
-    per_district = Counter(r.key for r in rows)
-    out = []
-    for r in rows:
-        if r.program is None and ctx.main_program is not None:
-            r.program = ctx.main_program
-        if r.year is None and r.program is not None:
-            r.year = ctx.program_year.get(r.program)
-        if r.krw is None and per_district[r.key] == 1 and len(facts.get(r.key, ())) == 1:
-            r.krw = next(iter(facts[r.key]))
+        amounts = ex.tier_money.get(r.tier, set())
+        if r.krw is None and len({k for k, _ in amounts}) == 1:
+            krw, each = next(iter(amounts))
+            if each or per_tier[r.tier] == 1:
+                r.krw = krw
         if r.official is None and r.district_name:
             r.official = ctx.heads.get(r.district_name)
         out.append({
