@@ -10,10 +10,12 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT / "corpus" / "dev"
 DATA = ROOT / "src" / "kgov_ner" / "resources" / "data"
-# Complete public lists, not fitted to any text: every local government, the
-# region words and the Korean surnames. Every other data file is fitted, and
-# must not hold a string that only a test-split article contains.
-COMPLETE_LISTS = {"districts.tsv", "regions.tsv", "surnames.txt"}
+# Complete public lists and closed word classes, not fitted to any text: every
+# local government, the region words, the Korean surnames, the particles and
+# copula endings, and the function words that are never names. Every other
+# data file (titles, tiers, heads, counters …) is fitted, and must not hold a
+# string that only a test-split article contains.
+COMPLETE_LISTS = {"districts.tsv", "regions.tsv", "surnames.txt", "particles.txt", "name_stopwords.txt"}
 
 
 def _build():
