@@ -92,7 +92,9 @@ def evaluate_records(docs: Sequence[GoldDoc], gold_csv: str | os.PathLike[str]) 
     ``.txt``); see :func:`kgov_ner.records.score.score_records` for P/R/F1
     and the per-field accuracy on matched rows (program, year, krw, streak,
     official).  Gold rows of files that are not among *docs* are left out
-    and counted in ``"ignored_gold_rows"``.  Raises ``ValueError``/``OSError``
+    and counted in ``"ignored_gold_rows"``; ``"in_sample"`` counts the
+    documents the shipped model was trained on (its entities there are
+    in-sample, so the records score is an upper bound).  Raises ``ValueError``/``OSError``
     for a gold table that cannot be read.
     """
     from kgov_ner.records.extract import extract_records
@@ -108,4 +110,19 @@ def evaluate_records(docs: Sequence[GoldDoc], gold_csv: str | os.PathLike[str]) 
         pred_rows.extend(extract_records(tagger(d.text), file=d.id))
     score = score_records(kept, pred_rows)
     score["ignored_gold_rows"] = len(gold_rows) - len(kept)
+    score["in_sample"] = _trained_on(docs)
     return score
+
+
+def _trained_on(docs: Sequence[GoldDoc]) -> int:
+    """How many of *docs* the shipped model was trained on (its entities there are in-sample)."""
+    import json
+
+    from kgov_ner.pipeline.model import DEFAULT_MODEL_DIR, text_digest
+
+    try:
+        meta = json.loads((DEFAULT_MODEL_DIR / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return 0
+    trained = set(meta.get("trained_texts", []))
+    return sum(1 for d in docs if text_digest(d.text) in trained)

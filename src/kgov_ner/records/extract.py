@@ -121,7 +121,7 @@ _NOT_AWARDEE_AFTER = re.compile(r"\s*(?:\([^()]{0,40}\))?\s*(?:에\s*이어|에\
 # A government that is where something happened, not who won: 세종시에서 열린
 # 시상식, 서울 중구 프레스센터에서 열린.
 _VENUE_AFTER = re.compile(
-    r"\s*(?:[가-힣A-Za-z0-9·]+\s+){0,3}?[가-힣A-Za-z0-9·]*에서\s*(?:열린|개최된|진행된|있은|열렸|개최됐|진행됐|치러진)"
+    r"(?:(?:\s+[가-힣A-Za-z0-9·]+){1,3}?)?에서\s*(?:열린|개최된|진행된|있은|열렸|개최됐|진행됐|치러진)"
 )
 # An upper-level government that runs the evaluation rather than wins it.
 _EVALUATOR_WORDS = re.compile(r"평가|주관|주최|실시|발표|따르면|선정한|결과|대상으로|벌인|진행한")
@@ -141,12 +141,18 @@ _YEAR_HISTORY_AFTER = re.compile(r"\s*(?:도\s*)?(?:에\s*이어|에\s*이은|�
 # Money: distributed to each member of a group, spent rather than received.
 _EACH_BEFORE = re.compile(r"(?:각각|각|개별|모두\s*각)\s*$")
 # 각각/각 standing as a word anywhere between a group and its amount: 김해시, 양산시도 각각 장려상을 받아 5천만원을
+# The awardees referred to by their number: 두 시에는, 나머지 세 곳은, 이들 두 자치구는.
+_NUMBERS = {"한": 1, "두": 2, "세": 3, "네": 4, "다섯": 5, "여섯": 6, "일곱": 7, "여덟": 8, "아홉": 9, "열": 10}
+_REFERENT = re.compile(
+    r"(?<![가-힣])(?:나머지\s*|이들\s*)?(한|두|세|네|다섯|여섯|일곱|여덟|아홉|열|[0-9]{1,2})\s*(?:개\s*)?"
+    r"(?:곳|시|군|구|시군|시·군|자치구|기관|자치단체|지자체)(?:은|는|에는|에|이|가|도)(?![가-힣])"
+)
 _TOTAL_BEFORE = re.compile(r"(?:총|모두|전체|합계|합쳐)\s*$")
 _EACH_WORD = re.compile(r"(?<![가-힣])(?:각각|각)(?![가-힣])")
 _EACH_AFTER = re.compile(r"\s*씩")
 _SPENDING_AFTER = re.compile(r"\s*(?:의\s*)?(?:규모|예산|사업비를\s*들|을\s*들|를\s*들|을\s*투입|를\s*투입|투입|을\s*투자|를\s*투자|투자|을\s*들여|를\s*들여)")
 # A sentence without an award that ties money to an award.
-_AWARD_MONEY = re.compile(r"인센티브|지원금|상금|포상금|시상금|교부금|교부세|포상|부상으로|사업비|지원받|받는다|받았|확보")
+_AWARD_MONEY = re.compile(r"인센티브|지원금|상금|포상금|시상금|교부금|교부세|포상|부상으로|사업비|지원받|받는다|받았|받게|확보|주어지|주어진|돌아가|돌아간|지급|배정|내려가|내려간")
 # A subject carried over from the previous sentence of the paragraph: 구는, 시는, 이들 자치구는.
 _CARRIED_SUBJECT = re.compile(r"(?:^|\s)(?:이들\s*)?(?:자치구|자치단체|기관|지자체|시군|구|군|시|도)(?:는|가|도|에는)(?=\s)|부상으로|이와\s*함께")
 # Past wins cited for a streak: 2018년 장려, 2019년 우수에 이어 (not this year's awards).
@@ -704,6 +710,8 @@ class _Extractor:
             if not _AWARD_MONEY.search(text, sent.start, e) or _SPENDING_AFTER.match(text, m.end, e):
                 continue
             before = [g for g in sent.groups if g.end <= m.start]
+            if self.referred_money(sent, m, before[-1].end if before else sent.start):
+                continue
             if before:
                 g = before[-1]
                 if any(
@@ -715,12 +723,35 @@ class _Extractor:
                     continue
                 for d in g.members:
                     self.money_facts.append((_dkey(d), m.norm["krw"]))
-            elif not sent.groups and self.last_rows:
+            elif self.last_rows and not sent.groups:
                 self.carried_money(sent, m)
             elif not sent.groups and self.ctx.page_district is not None:
                 if any(_SUBJECT_AFTER.match(text, d.end, e) for d in sent.districts if d.start < m.start):
                     continue
                 self.money_facts.append((self.ctx.page_district, m.norm["krw"]))
+
+    def referred_money(self, sent: _Sentence, m: _Ent, since: int) -> bool:
+        """Money for awardees referred to by their number (두 시에는 6천만원씩, 나머지 세
+        곳은 1천500만원씩): the awardees of the paragraph's last award sentence
+        without an amount yet, when exactly that many of them (or one group of
+        that size) stand out.  Returns whether a referent stood before the amount."""
+        refs = list(_REFERENT.finditer(self.text, since, m.start))
+        if not refs:
+            return False
+        word = refs[-1].group(1)
+        n = _NUMBERS.get(word) or int(word)
+        open_rows = [r for r in self.last_rows if r.krw is None]
+        if len({r.key for r in open_rows}) != n:
+            groups: dict[int, list[_Row]] = {}
+            for r in open_rows:
+                groups.setdefault(r.owner_pos, []).append(r)
+            sized = [g for g in groups.values() if len({r.key for r in g}) == n]
+            open_rows = sized[0] if len(sized) == 1 else []
+        if n > 1 and not (_each(self.text, m, sent.end) or _EACH_WORD.search(self.text, refs[-1].end(), m.start)):
+            return True
+        for r in open_rows:
+            r.krw = m.norm["krw"]
+        return True
 
     def carried_money(self, sent: _Sentence, m: _Ent) -> None:
         """Money in a sentence that names no government: it goes to the awardees of the

@@ -191,6 +191,9 @@ def format_records_score(score: Mapping[str, Any], title: str = "records") -> st
         f"(gold {score['n']}, predicted {score['tp'] + score['fp']}, matched {score['tp']})",
         "field accuracy on matched rows:",
     ]
+    if score.get("in_sample"):
+        lines.insert(1, f"(in-sample: the tagger was trained on {score['in_sample']} of these documents; "
+                        "the records score on them is an upper bound)")
     for name, c in score["fields"].items():
         lines.append(f"  {name:<9}{c['correct']:>4}/{c['total']:<4} {c['acc']:.3f}")
     for row in score["missed"]:
