@@ -17,7 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from kgov_ner.cli.main import build_parser, display_width, main, render_table, run_tag
+from kgov_ner.cli.formats import display_width, render_table
+from kgov_ner.cli.main import build_parser, main
+from kgov_ner.cli.tag import run as run_tag
 from kgov_ner.resources.labels import LABELS
 
 SEEDS = Path(__file__).parents[1] / "seeds"
@@ -368,15 +370,13 @@ def test_help_describes_the_commands(capsys):
 
 
 def test_eval_subcommand_registered_when_evaluate_provides_it(capsys):
-    evaluate = pytest.importorskip("kgov_ner.evaluation.scorer")
-    if not (hasattr(evaluate, "add_arguments") and hasattr(evaluate, "run")):
-        pytest.skip("kgov_ner.evaluate has no add_arguments/run yet")
+    pytest.importorskip("kgov_ner.cli.eval")
     assert main(["eval", "--help"]) == 0
     assert "usage: kgov-ner eval" in capsys.readouterr().out
 
 
 def test_tag_works_without_an_evaluate_module(monkeypatch):
-    monkeypatch.setitem(sys.modules, "kgov_ner.evaluation.scorer", None)  # import fails
+    monkeypatch.setitem(sys.modules, "kgov_ner.cli.eval", None)  # import fails
     parser = build_parser()
     args = parser.parse_args(["tag", "x.txt"])
     assert args.func is run_tag

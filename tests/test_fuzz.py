@@ -15,7 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kgov_ner.text.chunking import iter_chunks, tag_long
+from kgov_ner.engines.chunked import tag_long
+from kgov_ner.text.chunking import iter_chunks
 from kgov_ner.resources.labels import LABELS
 
 _PIECES = st.one_of(

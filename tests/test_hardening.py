@@ -33,11 +33,14 @@ from pathlib import Path
 
 import pytest
 
-from kgov_ner.text import chunking as chunking
+from kgov_ner.engines import chunked
 from kgov_ner.cli import main as cli_module
+from kgov_ner.cli import output as cli_output
+from kgov_ner.cli import tag as cli_tag
 from kgov_ner.text import files as files_module
 from kgov_ner.text import reading as kio
-from kgov_ner.text.chunking import LONG_INPUT_CHARS, TAG_CHUNK_CHARS, iter_chunks, tag_long
+from kgov_ner.engines.chunked import LONG_INPUT_CHARS, TAG_CHUNK_CHARS, tag_long
+from kgov_ner.text.chunking import iter_chunks
 from kgov_ner.text.reading import InputError, expand_inputs, read_text
 from kgov_ner.resources.labels import LABELS
 from kgov_ner.pipeline.tagger import entity_dict
@@ -313,7 +316,7 @@ def test_unreadable_file_cli_in_process(monkeypatch, tmp_path, tagger, capsys):
         return real_open(path, *args, **kwargs)
 
     monkeypatch.setattr(kio, "open", deny, raising=False)
-    monkeypatch.setattr(cli_module, "_load_tagger", lambda keep=False: tagger)
+    monkeypatch.setattr(cli_output, "load_tagger", lambda keep=False: tagger)
     assert cli_module.main(["tag", str(secret), str(good)]) == 2
     captured = capsys.readouterr()
     assert captured.err.splitlines() == [f"kgov-ner: {secret}: permission denied"]
@@ -339,14 +342,14 @@ def test_file_vanishes_after_expansion_cli(monkeypatch, tmp_path, tagger, capsys
     for i in range(4):
         (tmp_path / f"page{i}.txt").write_text(S, encoding="utf-8")
     doomed = str(tmp_path / "page2.txt")
-    real_expand = cli_module.expand_inputs
+    real_expand = cli_tag.expand_inputs
 
     def expand_then_delete(*args, **kwargs):
         yield from real_expand(*args, **kwargs)
         os.unlink(doomed)
 
-    monkeypatch.setattr(cli_module, "expand_inputs", expand_then_delete)
-    monkeypatch.setattr(cli_module, "_load_tagger", lambda keep=False: tagger)
+    monkeypatch.setattr(cli_tag, "expand_inputs", expand_then_delete)
+    monkeypatch.setattr(cli_output, "load_tagger", lambda keep=False: tagger)
     assert cli_module.main(["tag", str(tmp_path)]) == 2
     captured = capsys.readouterr()
     assert captured.err.splitlines() == [f"kgov-ner: {doomed}: no such file"]
@@ -440,7 +443,7 @@ def test_import_changes_no_global_state():
 import json, logging, sys, warnings
 before = (list(sys.path), list(logging.root.handlers), logging.root.level,
           list(warnings.filters), sorted(logging.Logger.manager.loggerDict))
-import kgov_ner, kgov_ner.text.reading, kgov_ner.text.chunking, kgov_ner.cli.main
+import kgov_ner, kgov_ner.text.reading, kgov_ner.text.chunking, kgov_ner.engines.chunked, kgov_ner.cli.main
 after = (list(sys.path), list(logging.root.handlers), logging.root.level,
          list(warnings.filters), sorted(logging.Logger.manager.loggerDict))
 heavy = [m for m in ("spacy", "kiwipiepy", "sklearn", "sklearn_crfsuite", "trafilatura") if m in sys.modules]
@@ -505,8 +508,8 @@ def test_tag_long_matches_per_line_tagging(tagger):
 def small_long_limit(monkeypatch, tmp_path, tagger):
     """The CLI's long-input path in-process and fast: the limit lowered to 1,000
     characters; files short, long (40 lines of S), short."""
-    monkeypatch.setattr(chunking, "LONG_INPUT_CHARS", 1000)
-    monkeypatch.setattr(cli_module, "_load_tagger", lambda keep=False: tagger)
+    monkeypatch.setattr(chunked, "LONG_INPUT_CHARS", 1000)
+    monkeypatch.setattr(cli_output, "load_tagger", lambda keep=False: tagger)
     long_text = (S + "\n") * 40
     paths = []
     for name, text in (("a.txt", S), ("long.txt", long_text), ("z.txt", S + "\n")):
@@ -519,7 +522,7 @@ def test_long_input_jsonl_in_process(small_long_limit, tagger, capsys):
     paths, long_text = small_long_limit
     assert cli_module.main(["tag", *paths]) == 0
     captured = capsys.readouterr()
-    assert captured.err.splitlines() == [cli_module._long_note(paths[1], len(long_text))]
+    assert captured.err.splitlines() == [cli_output.long_note(paths[1], len(long_text))]
     records = records_by_file(captured.out.encode())
     assert list(records) == paths  # input order kept around the long one
     assert records[paths[1]] == [{"file": paths[1], **e} for e in tag_long(tagger, long_text)]
@@ -539,11 +542,11 @@ def test_long_input_refused_for_conll_in_process(small_long_limit, capsys):
 def test_long_input_in_a_jobs_worker(small_long_limit, tagger):
     """The --jobs worker function treats long inputs like the single-process path."""
     paths, long_text = small_long_limit
-    result = cli_module._tag_one_file(tagger, (paths[1], "jsonl", None, None))
+    result = cli_tag._tag_one_file(tagger, (paths[1], "jsonl", None, None))
     assert not result["failed"]
     lines = [json.loads(line) for line in result["text"].splitlines()]
     assert lines == [{"file": paths[1], **e} for e in tag_long(tagger, long_text)]
-    result = cli_module._tag_one_file(tagger, (paths[1], "conll", None, None))
+    result = cli_tag._tag_one_file(tagger, (paths[1], "conll", None, None))
     assert result["failed"] and result["text"] == ""
     assert "too long for --format conll" in "".join(result["messages"])
 
@@ -581,7 +584,7 @@ def test_five_mb_line(tmp_path, tagger):
     proc = run_cli("tag", "--format", "table", path, SEED)
     assert proc.returncode == 0, proc.stderr
     assert_no_traceback(proc)
-    assert err_lines(proc) == [cli_module._long_note(str(path), len(text))]
+    assert err_lines(proc) == [cli_output.long_note(str(path), len(text))]
     rows = [r.split() for r in proc.stdout.decode().splitlines()[1:]]
     assert sorted((int(r[1]), int(r[2]), r[3]) for r in rows if r[0] == str(path)) == expected
     assert rows[-1][0] == str(SEED)  # files in input order
@@ -693,7 +696,7 @@ def test_write_error_keeps_the_old_file(monkeypatch, tmp_path, tagger, capsys):
         return _FailingStream(stream) if isinstance(file, int) and "w" in mode else stream
 
     monkeypatch.setattr(files_module, "open", failing_open, raising=False)
-    monkeypatch.setattr(cli_module, "_load_tagger", lambda keep=False: tagger)
+    monkeypatch.setattr(cli_output, "load_tagger", lambda keep=False: tagger)
     assert cli_module.main(["tag", "-o", str(target), str(SEED)]) == 2
     assert capsys.readouterr().err.splitlines() == [
         f"kgov-ner: {target}: cannot write: No space left on device"]
@@ -709,7 +712,7 @@ def test_rename_error_keeps_the_old_file(monkeypatch, tmp_path, tagger, capsys):
         raise OSError(errno.EIO, "Input/output error")
 
     monkeypatch.setattr(cli_module.os, "replace", failing_replace)
-    monkeypatch.setattr(cli_module, "_load_tagger", lambda keep=False: tagger)
+    monkeypatch.setattr(cli_output, "load_tagger", lambda keep=False: tagger)
     assert cli_module.main(["tag", "-o", str(target), str(SEED)]) == 2
     assert capsys.readouterr().err.splitlines() == [f"kgov-ner: {target}: cannot write: Input/output error"]
     assert target.read_text(encoding="utf-8") == '{"old": true}\n'
@@ -720,7 +723,7 @@ def test_output_in_missing_directory_fails_before_any_work(monkeypatch, tmp_path
     def no_tagger(keep=False):
         raise AssertionError("the tagger must not be loaded")
 
-    monkeypatch.setattr(cli_module, "_load_tagger", no_tagger)
+    monkeypatch.setattr(cli_output, "load_tagger", no_tagger)
     target = tmp_path / "missing" / "out.jsonl"
     assert cli_module.main(["tag", "-o", str(target), str(SEED)]) == 2
     (line,) = capsys.readouterr().err.splitlines()
@@ -733,7 +736,7 @@ def test_output_naming_an_input_is_refused(monkeypatch, tmp_path, capsys):
     page.write_text(S, encoding="utf-8")
     alias = tmp_path / "alias.txt"
     alias.symlink_to(page)
-    monkeypatch.setattr(cli_module, "_load_tagger", lambda keep=False: pytest.fail("no work"))
+    monkeypatch.setattr(cli_output, "load_tagger", lambda keep=False: pytest.fail("no work"))
     assert cli_module.main(["tag", str(page), "-o", str(alias)]) == 2
     (line,) = capsys.readouterr().err.splitlines()
     assert line.startswith(f"kgov-ner: {alias}: is also an input")
@@ -745,7 +748,7 @@ def test_output_through_a_symlink_keeps_the_symlink(monkeypatch, tmp_path, tagge
     real.write_text("old\n", encoding="utf-8")
     link = tmp_path / "link.jsonl"
     link.symlink_to(real.name)
-    monkeypatch.setattr(cli_module, "_load_tagger", lambda keep=False: tagger)
+    monkeypatch.setattr(cli_output, "load_tagger", lambda keep=False: tagger)
     assert cli_module.main(["tag", "-q", "-o", str(link), str(SEED)]) == 0
     assert link.is_symlink() and os.readlink(link) == real.name
     assert json.loads(real.read_text(encoding="utf-8").splitlines()[0])["file"] == str(SEED)

@@ -23,7 +23,7 @@ from collections import deque
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Callable, ContextManager, Iterable, Iterator
 
-from kgov_ner.text import chunking
+from kgov_ner.engines import chunked
 from kgov_ner.text.files import atomic_write, write_text_atomic
 from kgov_ner.text.reading import PROG, Decoded, InputError, decoding_note, display_name, read_input
 
@@ -175,7 +175,7 @@ def decoded_inputs(paths: Iterable[str], failures: list[str], html: bool | None 
 
 
 class Chunked:
-    """Stands for the Doc of an input too long to tag in one piece (see :mod:`kgov_ner.text.chunking`)."""
+    """Stands for the Doc of an input too long to tag in one piece (see :mod:`kgov_ner.engines.chunked`)."""
 
     def __init__(self, text: str, tagger: Any):
         self.text = text
@@ -183,19 +183,19 @@ class Chunked:
 
     def records(self, name: str) -> Iterator[dict[str, Any]]:
         """The entity records, streamed chunk by chunk, offsets into the whole text."""
-        for entity in chunking.iter_entities(self.tagger, self.text):
+        for entity in chunked.iter_entities(self.tagger, self.text):
             yield {"file": name, **entity}
 
 
 def long_note(name: str, length: int) -> str:
     """The stderr note for an input tagged in chunks."""
     return (f"{PROG}: {name}: {length:,} characters: tagged in chunks of at most "
-            f"{chunking.TAG_CHUNK_CHARS:,} characters, each with its own body detection")
+            f"{chunked.TAG_CHUNK_CHARS:,} characters, each with its own body detection")
 
 
 def too_long(name: str, length: int, fmt: str | None) -> str:
     """The stderr line for an input refused as too long (for output format *fmt*, if given)."""
-    limit = chunking.LONG_INPUT_CHARS
+    limit = chunked.LONG_INPUT_CHARS
     if fmt is None:
         return (f"{PROG}: {name}: too long to tag in one piece ({length:,} characters, more "
                 f"than {limit:,}): split the file, or use 'tag --format jsonl'")
@@ -211,7 +211,7 @@ def tagged(
     """``(name, doc)`` for every input that decoded, in input order.
 
     ``load()`` builds the tagger, once some input decoded.  ``long_inputs``
-    says what happens to a text of more than ``chunking.LONG_INPUT_CHARS``
+    says what happens to a text of more than ``chunked.LONG_INPUT_CHARS``
     characters (spaCy's ``nlp.max_length``: the Tagger refuses such a text
     with a ``ValueError``): ``"refuse"`` reports it as a failed input (one
     line, naming the output format ``fmt`` if given) and goes on with the
@@ -240,7 +240,7 @@ def _tag_in_order(tagger: Any, stream: Iterator[tuple[str, Decoded]], batch_size
     def texts() -> Iterator[str]:
         """The next run of inputs; stops before a long one (kept in ``held``)."""
         for name, dec in stream:
-            if chunk_long and len(dec.text) > chunking.LONG_INPUT_CHARS:
+            if chunk_long and len(dec.text) > chunked.LONG_INPUT_CHARS:
                 held.append((name, dec.text))
                 return
             pending.append((name, dec.text))
@@ -264,7 +264,7 @@ def _tag_in_order(tagger: Any, stream: Iterator[tuple[str, Decoded]], batch_size
 def _refuse_long(decoded: Iterable[tuple[str, Decoded]], failures: list[str],
                  fmt: str | None) -> Iterator[tuple[str, Decoded]]:
     for name, dec in decoded:
-        if len(dec.text) > chunking.LONG_INPUT_CHARS:
+        if len(dec.text) > chunked.LONG_INPUT_CHARS:
             error(too_long(name, len(dec.text), fmt))
             failures.append(name)
             continue
