@@ -11,7 +11,7 @@ rates: on a machine shared with other jobs they say more than chars/s.
 1. chars/s of the local engine: one process (``Tagger().pipe``) and
    ``parallel_map`` with ``--workers`` jobs (``tag --jobs``, start-up included);
 2. chars/s of a ``--workers``-process Dask ``LocalCluster`` (1 thread per
-   worker, :class:`kgov_ner.dask.TaggerPlugin`): cluster start and Tagger
+   worker, :class:`kgov_ner.engines.cluster.TaggerPlugin`): cluster start and Tagger
    builds, then ``tag_bag`` over in-memory records and ``tag_files`` over the
    corpus written out as files (read by the workers), each on warm workers;
 3. peak RSS per worker (``client.run``, ``ru_maxrss``) and the workers'

@@ -63,7 +63,7 @@ def main() -> None:
     print(f"corpus: {len(texts)} pages, {chars:,} chars, "
           f"{sum(len(t.encode('utf-8')) for t in texts) / 1e6:.1f} MB; machine: {cores} cores")
 
-    # The same Kiwi options the tagger uses (kgov_ner.kiwi_loader), all cores as threads.
+    # The same Kiwi options the tagger uses (kgov_ner.pipeline.kiwi), all cores as threads.
     kiwi = Kiwi(num_workers=cores, load_typo_dict=False, load_multi_dict=False)
     list(kiwi.tokenize(texts[:5]))
     t0 = time.perf_counter()

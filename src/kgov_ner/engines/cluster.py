@@ -1,12 +1,12 @@
 """Tagging a corpus beyond one machine, on Dask (``pip install 'kgov_ner[dask]'``).
 
-Every Dask task calls :func:`kgov_ner.batch.tag_batch`, the same pure batch
+Every Dask task calls :func:`kgov_ner.engines.local.tag_batch`, the same pure batch
 function as the local engine, with the Tagger of the worker it runs on:
 
 - :class:`TaggerPlugin` (``client.register_plugin(TaggerPlugin())``) builds
   one Tagger per worker process when the worker starts or when the plugin is
   registered, never per task; a Kiwi is never pickled. ``dask worker
-  --preload kgov_ner.dask`` does the same at worker start (:func:`dask_setup`).
+  --preload kgov_ner.engines.cluster`` does the same at worker start (:func:`dask_setup`).
   Without either, the first task on a worker builds it.
 - :func:`tag_bag`: a Bag of ``{"id", "text"}`` records → a Bag of
   ``{"id", "entities"}`` / ``{"id", "error"}`` results.
@@ -19,7 +19,7 @@ Kiwi's threads: the tagging of one worker is serialised (spaCy's vocabulary
 is not shared between threads), and Kiwi gets ``cores // worker processes on
 the host`` threads, so Kiwi threads × worker processes ≤ cores. Memory stays
 flat on long-running workers: ``tag_batch`` runs each batch in a spaCy
-memory zone (see :func:`kgov_ner.batch.tag_batch`), and a worker rebuilds
+memory zone (see :func:`kgov_ner.engines.local.tag_batch`), and a worker rebuilds
 its spaCy pipeline every :data:`RELOAD_CHARS` characters.
 """
 
@@ -32,7 +32,7 @@ try:  # absolute imports: these are the real packages, not this module
     from distributed import WorkerPlugin
 except ImportError:
     raise ImportError(
-        "kgov_ner.dask needs Dask and distributed: pip install 'kgov_ner[dask]'"
+        "kgov_ner.engines.cluster needs Dask and distributed: pip install 'kgov_ner[dask]'"
     ) from None
 
 import asyncio
@@ -68,7 +68,7 @@ DEFAULT_PARTITION_SIZE = 64
 RELOAD_CHARS = 1_000_000
 #: Without memory zones (spaCy < 3.8), also rebuild once the StringStore holds this many strings.
 RELOAD_STRINGS = 1_000_000
-#: Env variable read by ``dask worker --preload kgov_ner.dask``: Kiwi threads per worker.
+#: Env variable read by ``dask worker --preload kgov_ner.engines.cluster``: Kiwi threads per worker.
 KIWI_THREADS_ENV = "KGOV_NER_KIWI_THREADS"
 
 
@@ -250,7 +250,7 @@ class TaggerPlugin(WorkerPlugin):
 
 
 def dask_setup(worker):
-    """``dask worker SCHEDULER --preload kgov_ner.dask``: build the Tagger at worker start.
+    """``dask worker SCHEDULER --preload kgov_ner.engines.cluster``: build the Tagger at worker start.
 
     Kiwi threads: ``$KGOV_NER_KIWI_THREADS`` if set, else the worker's
     ``--nthreads`` (at most the cores), which keeps Kiwi threads × workers ≤
@@ -331,7 +331,7 @@ def _tag_records(records: Iterable[Mapping[str, Any]], text_key: str = "text", i
 def tag_bag(bag, text_key: str = "text", id_key: str = "id"):
     """A Bag of ``{"id", "entities"}`` / ``{"id", "error"}`` results, one per record of ``bag``, in order.
 
-    Each partition is one :func:`kgov_ner.batch.tag_batch` call with the
+    Each partition is one :func:`kgov_ner.engines.local.tag_batch` call with the
     worker's Tagger (register :class:`TaggerPlugin` first, or it is built
     by the first task on each worker).
     """
@@ -462,7 +462,7 @@ def run_tag_dask(paths: Iterable, out, workers: int | None = None, scheduler: st
                  partition_size: int | None = None, kiwi_threads: int | None = None) -> int:
     """``kgov-ner tag FILE... --engine dask``: tag on Dask, write JSON lines to the text stream ``out``.
 
-    ``paths``: input paths in order, as :func:`kgov_ner.io.expand_inputs`
+    ``paths``: input paths in order, as :func:`kgov_ner.text.reading.expand_inputs`
     yields them (an :class:`InputError` item is reported and counted as a
     failure; ``-`` is read here, the files by the workers). Without
     ``scheduler`` a ``LocalCluster`` of ``workers`` processes (default: one
@@ -474,24 +474,9 @@ def run_tag_dask(paths: Iterable, out, workers: int | None = None, scheduler: st
     stderr and the others go on. Returns 0, or 2 if any input failed.
     """
     if workers is not None and workers < 1:
-        print(f"{PROG}: --workers must be at least 1, got {workers}", file=sys.stderr, flush=True)
+        _say(f"{PROG}: --workers must be at least 1, got {workers}")
         return 2
-    failures = 0
-    items: list = []
-    for path in paths:
-        if isinstance(path, InputError):  # a directory or pattern that matched nothing
-            print(str(path), file=sys.stderr, flush=True)
-            failures += 1
-        elif os.fspath(path) == "-":
-            try:
-                decoded = read_input("-", html=html)
-            except InputError as exc:
-                print(str(exc), file=sys.stderr, flush=True)
-                failures += 1
-                continue
-            items.append({"id": display_name("-"), "text": decoded.text, "encoding": decoded.encoding})
-        else:
-            items.extend(_items([path]))
+    items, failures = _cli_items(paths, html)
     if not items:
         return 2 if failures else 0
     if scheduler is None:
@@ -499,8 +484,7 @@ def run_tag_dask(paths: Iterable, out, workers: int | None = None, scheduler: st
     try:
         client, cluster = _start_client(workers, scheduler)
     except (OSError, TimeoutError) as exc:
-        print(f"{PROG}: cannot reach the Dask scheduler {scheduler or '(local cluster)'}: {exc}",
-              file=sys.stderr, flush=True)
+        _say(f"{PROG}: cannot reach the Dask scheduler {scheduler or '(local cluster)'}: {exc}")
         return 2
     try:
         n_workers = len(client.scheduler_info(n_workers=-1)["workers"]) or 1
@@ -514,20 +498,52 @@ def run_tag_dask(paths: Iterable, out, workers: int | None = None, scheduler: st
             future = futures.popleft()
             results = future.result()
             del future
-            for result in results:
-                name = result["id"]
-                if "error" in result:
-                    print(f"{PROG}: {name}: {result['error']}", file=sys.stderr, flush=True)
-                    failures += 1
-                    continue
-                note = decoding_note(name, result.get("encoding", "utf-8"))
-                if note:
-                    print(note, file=sys.stderr, flush=True)
-                for ent in result["entities"]:
-                    out.write(json.dumps({"file": name, **ent}, ensure_ascii=False))
-                    out.write("\n")
+            failures += _write_results(results, out)
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
     return 2 if failures else 0
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _cli_items(paths: Iterable, html: bool | None) -> tuple[list, int]:
+    """The work items of :func:`run_tag_dask` (standard input read here) and the inputs that already failed."""
+    failures = 0
+    items: list = []
+    for path in paths:
+        if isinstance(path, InputError):  # a directory or pattern that matched nothing
+            _say(str(path))
+            failures += 1
+        elif os.fspath(path) == "-":
+            try:
+                decoded = read_input("-", html=html)
+            except InputError as exc:
+                _say(str(exc))
+                failures += 1
+                continue
+            items.append({"id": display_name("-"), "text": decoded.text, "encoding": decoded.encoding})
+        else:
+            items.extend(_items([path]))
+    return items, failures
+
+
+def _write_results(results: Iterable[Mapping[str, Any]], out) -> int:
+    """Write one partition's entities as JSON lines, report its failures on stderr; how many failed."""
+    failures = 0
+    for result in results:
+        name = result["id"]
+        if "error" in result:
+            _say(f"{PROG}: {name}: {result['error']}")
+            failures += 1
+            continue
+        note = decoding_note(name, result.get("encoding", "utf-8"))
+        if note:
+            _say(note)
+        for ent in result["entities"]:
+            out.write(json.dumps({"file": name, **ent}, ensure_ascii=False))
+            out.write("\n")
+    return failures

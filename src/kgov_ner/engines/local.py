@@ -1,7 +1,7 @@
 """Tagging many documents: one pure batch function, and a local parallel engine.
 
 :func:`tag_batch` is what every engine calls (the local process pool here,
-Dask workers in :mod:`kgov_ner.dask`): records in, one result per record
+Dask workers in :mod:`kgov_ner.engines.cluster`): records in, one result per record
 out, in order, and a document that fails becomes ``{"id", "error"}`` while
 the batch goes on.
 
@@ -71,15 +71,7 @@ def tag_batch(records: Sequence[Mapping[str, Any]], tagger=None, text_key: str =
         else:
             good.append((i, text))
     with _memory_zone(tagger) if memory_zone else contextlib.nullcontext():
-        try:
-            docs = list(tagger.pipe([t for _, t in good]))
-        except Exception:  # one bad document must not sink the batch: redo them one by one
-            docs = []
-            for _, text in good:
-                try:
-                    docs.append(tagger(text))
-                except Exception as exc:  # noqa: BLE001 - captured per document, by design
-                    docs.append(exc)
+        docs = _tag_each(tagger, [t for _, t in good])
         for (i, _), doc in zip(good, docs):
             rid = records[i].get(id_key)
             if isinstance(doc, Exception):
@@ -89,6 +81,20 @@ def tag_batch(records: Sequence[Mapping[str, Any]], tagger=None, text_key: str =
                 results[i] = {"id": rid, "entities": entity_records(doc)}
         del docs
     return results  # type: ignore[return-value]
+
+
+def _tag_each(tagger, texts: list[str]) -> list:
+    """The Doc of each text, in one ``pipe`` call; an exception in place of the Doc of a text that failed."""
+    try:
+        return list(tagger.pipe(texts))
+    except Exception:  # one bad document must not sink the batch: redo them one by one
+        docs: list = []
+        for text in texts:
+            try:
+                docs.append(tagger(text))
+            except Exception as exc:  # noqa: BLE001 - captured per document, by design
+                docs.append(exc)
+        return docs
 
 
 def _init_worker(tagger_kwargs: dict) -> None:
