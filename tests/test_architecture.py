@@ -107,3 +107,24 @@ def test_dependencies_run_one_way(module):
         if dst is None or dst == src:
             continue
         assert LAYER[dst] < LAYER[src] or (src, dst) in ALLOWED_SIDEWAYS, f"{module} imports {target}"
+
+
+@pytest.mark.parametrize("package", ["pipeline", "records", "evaluation"])
+def test_no_function_over_fifty_lines(package):
+    """Long functions are split into named steps (issue 12): none over 50 lines here."""
+    long = []
+    for path in sorted((PKG / package).rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                length = node.end_lineno - node.lineno + 1
+                if length > 50:
+                    long.append(f"{path.relative_to(PKG)}:{node.lineno} {node.name} ({length} lines)")
+    assert long == []
+
+
+def test_one_atomic_writer():
+    """Every output goes through text/files.py: no other module replaces files itself."""
+    others = [str(p.relative_to(PKG)) for p in PKG.rglob("*.py")
+              if p.name != "files.py" and any(s in p.read_text(encoding="utf-8")
+                                              for s in ("os.replace(", "mkstemp(", "NamedTemporaryFile("))]
+    assert others == []
