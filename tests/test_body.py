@@ -319,3 +319,96 @@ def test_any_string_gives_valid_ranges(text):
 def test_page_like_strings_give_valid_ranges(lines):
     text = "\n".join(lines)
     assert_valid_ranges(detect_body(text), text)
+
+
+# ------------------------------------- issue 14: the article goes on after a caption
+# Pages written for these tests in the two shapes that lost entities: an
+# article that continues after a photo caption, and a list-style release.
+
+CAPTION_ARTICLE = (
+    "연수구, 일자리 우수시책 경진대회 대상\n\n"
+    "인천 연수구(구청장 한정우)는 인천시가 연 2021 일자리 우수시책 경진대회에서 대상을 받았다고 14일 밝혔다. "
+    "구는 시상금 3000만원을 청년 창업 지원에 쓸 계획이다.\n\n"
+    "한정우 연수구청장은 “주민과 기업이 함께 만든 결과”라고 말했다.\n\n"
+    "이미지 확대\n"
+    "서은비(오른쪽) 인천 남동구청장이 장려상을 받고 있다. 남동구 제공\n\n"
+    "서은비 남동구청장은 감사를 전했다.\n\n"
+    "남동구는 지난해 인천시 평가에서도 우수상에 뽑혔다."
+)
+CAPTION_PAGE = (
+    "인천바다신문 | 정치 | 경제 | 사회 | 지역 | 오피니언\n"
+    "홈 > 지역 > 연수·남동\n"
+    "입력 2021.11.14 10:20 | 댓글 0\n\n"
+    + CAPTION_ARTICLE
+    + "\n\n오다현 기자 dahyun@example.kr\n"
+    "저작권자 © 인천바다신문 무단전재 및 재배포 금지\n\n"
+    "많이 본 뉴스\n"
+    "1. 부평구, 굴포천 산책로 새단장\n"
+    "2. 계양구청장 “테크노밸리 기업 유치 속도”\n"
+)
+RELEASE_ARTICLE = (
+    "서울시, 자치구 청년일자리 평가 결과 발표\n"
+    "- 우수 자치구 4곳에 인센티브 총 2억원\n\n"
+    "최우수구: 송파구\n"
+    "우수구: 강북구, 마포구\n"
+    "장려구: 은평구\n\n"
+    "시는 선정된 자치구에 인센티브를 나눠 줄 예정이다."
+)
+RELEASE_PAGE = (
+    "서울특별시 보도자료\n"
+    "배포일시 : 2016. 3. 8.(화) 조간\n"
+    "담당부서 : 일자리노동정책과 ☎ 2133-0000\n\n"
+    + RELEASE_ARTICLE
+    + "\n\n문의 : 일자리노동정책과 02-2133-0000\n"
+    "※ 이 보도자료는 서울시 누리집에서도 볼 수 있습니다.\n"
+)
+SHAPES = [
+    pytest.param(CAPTION_ARTICLE, CAPTION_ARTICLE, ["서은비", "남동구"], id="caption-no-boilerplate"),
+    pytest.param(CAPTION_PAGE, CAPTION_ARTICLE, ["서은비", "남동구"], id="caption-in-page"),
+    pytest.param(RELEASE_PAGE, RELEASE_ARTICLE, ["송파구", "강북구", "마포구", "은평구"], id="list-release"),
+]
+
+
+@pytest.mark.parametrize("page, article, _names", SHAPES)
+def test_article_after_caption_or_list_is_all_body(page, article, _names):
+    start = page.index(article)
+    ranges = detect_body(page)
+    assert covers(ranges, start, start + len(article)), ranges
+
+
+@pytest.fixture(scope="module")
+def marking_tagger():
+    from kgov_ner import Tagger
+
+    return Tagger(body="mark")
+
+
+@pytest.mark.parametrize("page, article, names", SHAPES)
+def test_every_entity_is_kept_in_default_mode(page, article, names, tagger, marking_tagger):
+    start = page.index(article)
+    end = start + len(article)
+    everything = {(e.start_char, e.end_char, e.label_) for e in marking_tagger(page).ents
+                  if start <= e.start_char and e.end_char <= end}
+    kept = {(e.start_char, e.end_char, e.label_) for e in tagger(page).ents}
+    assert everything <= kept, sorted(everything - kept)
+    # The entities after the caption, and the winners of the list.
+    texts = {page[s:e] for s, e, _ in kept}
+    assert set(names) <= texts
+
+
+def test_related_box_inside_the_article_is_left_out_and_the_article_goes_on():
+    page = (
+        CAPTION_ARTICLE.split("\n\n이미지 확대")[0]
+        + "\n\n[관련기사]\n▶ 미추홀구, 청년 창업 공간 문 열어\n▶ 서구, 검단 산단 채용 박람회\n\n"
+        "이미지 확대\n서은비(오른쪽) 인천 남동구청장이 장려상을 받고 있다. 남동구 제공\n\n"
+        "남동구는 지난해 인천시 평가에서도 우수상에 뽑혔으며 올해는 청년 고용 지원금 5000만원을 더 받는다.\n\n"
+        "오다현 기자 dahyun@example.kr\n"
+    )
+    ranges = detect_body(page)
+    assert len(ranges) == 2, ranges
+    box = page.index("[관련기사]")
+    assert not touches(ranges, box, page.index("\n\n이미지 확대"))
+    tail = page.index("남동구는 지난해")
+    assert covers(ranges, page.index("이미지 확대"), page.index("5000만원을 더 받는다.") + 13)
+    assert covers(ranges, tail, tail + 10)
+    assert not touches(ranges, page.index("오다현 기자"), len(page))

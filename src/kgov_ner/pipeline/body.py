@@ -9,24 +9,28 @@ line, and the gold records it as character ranges of the exact page text.
 The detector works on lines:
 
 1. :func:`analyse_page` splits the page into lines and finds page-level
-   anchors that no single line can reveal: the *core* (the stretch of plain
-   style prose lines with the most text), the *headline* (the topmost
-   title-shaped line above the core whose words the core repeats) and the
-   *cut* (the first standalone byline or copyright line after the core
+   anchors that no single line can reveal: the *cores* (the stretch of plain
+   style prose lines with the most text, and the other prose runs of the
+   article when a box or an ad interrupts it), the *headline* (the topmost
+   title-shaped line above the first core whose words the cores repeat) and
+   the *cut* (the first standalone byline or copyright line after the core
    starts).
 2. :func:`line_features` turns one line and its neighbourhood into a flat
    dict of numbers, vectorised with ``DictVectorizer`` and scored by a
    logistic regression (:class:`kgov_ner.training.body.BodyDetector` fits it;
    :class:`LineScorer` applies the fitted weights when tagging).
-3. :meth:`LineScorer.predict` decodes the per-line log-odds into one
-   contiguous block: gold bodies are one block from the headline to the last
-   body line, and menu words *inside* it ("닫기", "AD") are body too, so a
-   line-by-line threshold would fragment it. The block contains the core and
-   grows outwards while that raises the summed log-odds, never past the cut.
+3. :meth:`LineScorer.predict` decodes the per-line log-odds recall first:
+   a two-state Viterbi pass where switching between body and boilerplate
+   costs ``switch`` log-odds, so an article interrupted by a caption, an
+   "이미지 확대" line, an ad or a subhead stays one range unless the
+   interruption is clearly boilerplate (a related-news box), and several
+   ranges per page come out when it is. The cores' prose is always body,
+   photo captions next to body lines are body, nothing at or past the cut is.
 
 The shipped model is JSON (feature names and coefficients, no pickle) in
 ``kgov_ner/resources/data/body_model.json``; ``benchmarks/body_detection.py --fit``
-rebuilds it from the seeds and ``tests/data/pages``.
+rebuilds it from the development corpus's training split, the seeds and
+``tests/data/pages``.
 """
 
 from __future__ import annotations
@@ -93,8 +97,18 @@ _TRAILING_BYLINE = re.compile(
 )
 _BYLINE_TAIL = re.compile(r"(다른\s?기사\s?보기|기사\s?더\s?보기|구독|기자\s?페이지)")
 
-_BULLET = re.compile(r"^([•▶▷►◀◁·∙\-–—■□◆◇○●※★☆>]|\d{1,2}[.)](?=\s)|\d{1,2}\s(?=\S))")
+_BULLET = re.compile(r"^([•▶▷►◀◁·∙ㆍ\-–—■□◆◇○●※★☆>]|\d{1,2}[.)](?=\s)|\d{1,2}\s(?=\S))")
 _TRIANGLE = re.compile(r"^[▲△▼▽]")
+# Press releases open every paragraph with □ or ○ (or -, ㅇ, ◦): a marked
+# line that reads as prose is a paragraph, not a list item.
+_PARA_MARK = re.compile(r"^\s*(?:[□■○●◦ㅇ\-–]|\d{1,2}[.)])\s*")
+# Photo captions and credits sit inside the article ("이미지 확대", "사진=… 제공",
+# "(왼쪽 두 번째)").
+_CAPTION = re.compile(
+    r"이미지\s?확대|사진\s?[=:/]|\[사진|\(사진|\((?:왼쪽|오른쪽|가운데|앞줄|뒷줄)[^)]{0,12}\)|^[▲△]\s?"
+)
+# "… 받고 있다. 남동구 제공" credits a photo; a short "기상청 제공" credits a widget.
+_CREDIT_END = re.compile(r"제공\)?\s*$")
 
 _TEMPERATURE = re.compile(r"-?\d+(?:\.\d+)?\s?(?:℃|°C?)")
 _WEATHER_WORD = re.compile(r"맑음|흐림|구름(?:많음|조금)?|소나기|미세먼지|강수|습도|체감|기상청")
@@ -117,6 +131,13 @@ _SECTION_HEADER = re.compile(
     r"^(관련\s?(기사|뉴스)|많이\s?(본|읽은)|인기\s?(기사|뉴스)|실시간|최신\s?(기사|뉴스)|"
     r"추천\s?(기사|뉴스)|포토\s?뉴스|다른\s?기사|이\s?시각|핫\s?이슈|주요\s?뉴스)"
 )
+# A box inside or after the article, with its items on the same line or below:
+# "[관련기사] …", "[AD] …", "함께 보면 좋은 기사".
+_BOX_HEADER = re.compile(
+    r"^[\[【<(]?\s*(관련\s?(기사|뉴스)|함께\s?(보면|본|읽)|광고|AD\b|이\s?시각|많이\s?(본|읽은)|"
+    r"인기\s?(기사|뉴스)|추천\s?(기사|뉴스)|다른\s?기사)",
+    re.IGNORECASE,
+)
 # "댓글 3" opens a comment box after the article, but "• 댓글 0" is also a
 # counter in the article header, so it only ends prose runs.
 _COMMENT_HEADER = re.compile(r"^(댓글|의견|comments?)\b", re.IGNORECASE)
@@ -128,6 +149,9 @@ _LIST_HEADER = re.compile(r"(관련|많이\s?본|인기|최신|추천|주요|다
 _CORE_LINE_COST = 30.0
 _CORE_LIST_COST = 10.0
 _CORE_MIN_CHARS = 40
+# Score (characters of prose, less the bridged lines) a prose run needs to
+# count as article text besides the core.
+_EXTRA_CORE_CHARS = 100
 _SHORT_SENTENCE_CHARS = 6
 # How far above the core a headline is looked for, how many other lines may
 # separate two header lines, and how much of a headline the core must repeat.
@@ -135,6 +159,8 @@ _HEAD_WINDOW = 30
 _HEAD_MAX_GAP = 6
 _HEAD_MIN_OVERLAP = 0.6
 _PROBE_CHARS = 1000
+# Log-odds a switch between body and boilerplate costs in decoding.
+SWITCH_COST = 2.0
 # "Is this line part of a longer one" is a substring search over the page;
 # past this many character comparisons it is skipped rather than slow.
 _CONTAINED_BUDGET = 50_000_000
@@ -206,13 +232,21 @@ def _pattern_flags(s: str, n: int, sentences: int) -> dict[str, float]:
         "section_header": float(bool(_SECTION_HEADER.match(s)) and n < 25),
         "comment_header": float(bool(_COMMENT_HEADER.match(body_s)) and n < 25),
         "starts_bracket": float(s[:1] in "[<(【"),
+        "caption": float(bool(_CAPTION.search(s)) or (n >= 25 and bool(_CREDIT_END.search(s)))),
+        "para_marker": float(s[:1] in "□■○●◦ㅇ-–"),
+        "box_header": float(bool(_BOX_HEADER.match(s))),
     }
 
 
 def _is_sentence_line(s: str, shape: dict[str, float]) -> bool:
     """Long prose: what the article text is made of and menus are not."""
-    if shape.get("bullet") or shape.get("ends_polite") or shape.get("hangul", 0.0) < 0.45:
+    if shape.get("ends_polite") or shape.get("hangul", 0.0) < 0.45:
         return False
+    if shape.get("bullet"):
+        # "□ 서울시는 … 밝혔다." is a release's paragraph; a teaser under a
+        # related-news header is a headline and does not close a sentence.
+        bare = _PARA_MARK.sub("", s, count=1)
+        return bare != s and len(bare) >= _CORE_MIN_CHARS and bool(shape["ends_da_period"])
     if len(s) >= _CORE_MIN_CHARS:
         # Paragraphs end on a full stop; teasers in news lists are cut
         # mid-word even when they contain whole sentences.
@@ -255,11 +289,13 @@ class PageView:
     shapes: tuple[dict, ...]
     sentence: tuple[bool, ...]
     core: Range | None  # first and last line index of the core run
+    cores: tuple[Range, ...]  # the core and the other substantial prose runs before the cut
     headline: int | None
     cut: int | None
     overlap: tuple[float, ...]  # share of a line's bigrams found in the core
     repeats: tuple[int, ...]  # identical non-blank lines elsewhere
     contained: tuple[bool, ...]  # line is part of a longer line elsewhere
+    boxed: tuple[bool, ...]  # line is a box header or an item right under one
     rank: tuple[int, ...]  # position among non-blank lines, -1 for blank ones
 
 
@@ -275,29 +311,37 @@ def _split_lines(text: str) -> list[Range]:
         start = j + 1
 
 
-def _find_core(content: Sequence[int], lines, shapes, sentence) -> Range | None:
-    """The maximum-sum stretch of prose: sentence lines gain their length,
-    other lines cost a fixed amount, so a caption or a short list inside the
-    article is bridged when enough prose follows, and a long stretch of
-    boilerplate is not. Bylines, copyright lines and box headers end a run.
+def _prose_runs(content: Sequence[int], lines, shapes, sentence) -> list[tuple[int, int, float]]:
+    """Maximal-sum stretches of prose, ``(first line, last line, score)``:
+    sentence lines gain their length, other lines cost a fixed amount, so a
+    caption or a short list inside the article is bridged when enough prose
+    follows, and a long stretch of boilerplate is not. Bylines, copyright
+    lines and box headers end a run.
     """
-    best, best_score = None, 0.0
-    run_start, run_end, score = None, None, 0.0
+    runs: list[tuple[int, int, float]] = []
+    run_start, best_end, best_score, score = None, None, 0.0, 0.0
+
+    def close():
+        if run_start is not None and best_end is not None:
+            runs.append((run_start, best_end, best_score))
+
     for i in content:
         sh = shapes[i]
         if sentence[i]:
             if run_start is None or score <= 0:
-                run_start, score = i, 0.0
+                close()
+                run_start, best_end, best_score, score = i, None, 0.0, 0.0
             score += len(lines[i])
-            run_end = i
             if score > best_score:
-                best, best_score = (run_start, run_end), score
+                best_end, best_score = i, score
         elif run_start is not None:
-            if sh["section_header"] or sh["comment_header"] or _is_cut_line(lines[i], sh):
-                run_start, score = None, 0.0
+            if sh["section_header"] or sh["box_header"] or sh["comment_header"] or _is_cut_line(lines[i], sh):
+                close()
+                run_start, best_end, best_score, score = None, None, 0.0, 0.0
             else:
                 score -= _CORE_LIST_COST if (sh["bullet"] or sh["triangle"]) else _CORE_LINE_COST
-    return best
+    close()
+    return runs
 
 
 def _is_headline_like(s: str, shape: dict, grams: list, overlap: float) -> bool:
@@ -355,15 +399,24 @@ def analyse_page(text: str) -> PageView:
     content = [i for i, s in enumerate(lines) if s]
     shapes = _line_shapes(lines)
     sentence = [bool(s) and _is_sentence_line(s, sh) for s, sh in zip(lines, shapes)]
-    core = _find_core(content, lines, shapes, sentence)
+    runs = _prose_runs(content, lines, shapes, sentence)
+    core = max(runs, key=lambda r: r[2])[:2] if runs else None
 
     grams = [_bigrams(s) for s in lines]
     overlap = [0.0] * len(lines)
     headline = cut = None
+    cores: list[Range] = []
     if core is not None:
-        overlap = _core_overlap(content, lines, grams, sentence, core)
-        headline = _find_headline(content, lines, shapes, grams, overlap, core[0])
         cut = next((i for i in content if i > core[0] and _is_cut_line(lines[i], shapes[i])), None)
+        # An article interrupted by a box or an ad goes on after it: every
+        # other substantial prose run before the cut is article text too, and
+        # so is any prose between the core and the byline that ends it.
+        cores = [(a, b) for a, b, score in runs
+                 if (a, b) == core
+                 or (cut is None and score >= _EXTRA_CORE_CHARS)
+                 or (cut is not None and b < cut and (a > core[0] or score >= _EXTRA_CORE_CHARS))]
+        overlap = _core_overlap(content, lines, grams, sentence, cores)
+        headline = _find_headline(content, lines, shapes, grams, overlap, cores[0][0])
 
     rank = [-1] * len(lines)
     for k, i in enumerate(content):
@@ -377,13 +430,34 @@ def analyse_page(text: str) -> PageView:
         shapes=tuple(shapes),
         sentence=tuple(sentence),
         core=core,
+        cores=tuple(cores),
         headline=headline,
         cut=cut,
         overlap=tuple(overlap),
         repeats=tuple(repeats),
         contained=tuple(contained),
+        boxed=tuple(_boxed_lines(lines, shapes)),
         rank=tuple(rank),
     )
+
+
+def _boxed_lines(lines: Sequence[str], shapes: Sequence[dict]) -> list[bool]:
+    """Box headers ("[관련기사]", "AD", "많이 본 뉴스") and the lines under them up
+    to the next blank line or prose sentence: teasers, not the article."""
+    boxed = [False] * len(lines)
+    i = 0
+    while i < len(lines):
+        sh = shapes[i]
+        if lines[i] and (sh.get("box_header") or sh.get("section_header")):
+            boxed[i] = True
+            j = i + 1
+            while j < len(lines) and lines[j] and not shapes[j].get("ends_da_period") and not shapes[j].get("caption"):
+                boxed[j] = True
+                j += 1
+            i = j
+        else:
+            i += 1
+    return boxed
 
 
 def _line_shapes(lines: Sequence[str]) -> list[dict[str, float]]:
@@ -400,12 +474,12 @@ def _line_shapes(lines: Sequence[str]) -> list[dict[str, float]]:
 
 
 def _core_overlap(content: Sequence[int], lines: Sequence[str], grams: Sequence[list], sentence: Sequence[bool],
-                  core: Range) -> list[float]:
-    """Per line, the share of its bigrams that the core's prose (other lines of it) also has."""
+                  cores: Sequence[Range]) -> list[float]:
+    """Per line, the share of its bigrams that the cores' prose (other lines of it) also has."""
     overlap = [0.0] * len(lines)
     # Only the prose counts: a menu word that sits inside the core block
     # ("닫기") must not make the same word elsewhere look like article text.
-    in_pool = [core[0] <= i <= core[1] and sentence[i] for i in range(len(lines))]
+    in_pool = [sentence[i] and any(a <= i <= b for a, b in cores) for i in range(len(lines))]
     pool = Counter()
     for i in content:
         if in_pool[i]:
@@ -449,6 +523,8 @@ _NEIGHBOUR_KEYS = (
     "copyright",
     "ui_word",
     "date",
+    "caption",
+    "box_header",
 )
 
 
@@ -462,6 +538,7 @@ def line_features(page: PageView, i: int, window: int = 2) -> dict[str, float]:
     f["repeated"] = float(page.repeats[i] > 0)
     f["contained"] = float(page.contained[i])
     f["sentence_line"] = float(page.sentence[i])
+    f["boxed"] = float(page.boxed[i])
     if page.rank[i] >= 0:
         _add_neighbours(f, page, page.rank[i], window)
     f["overlap"] = page.overlap[i]
@@ -500,9 +577,11 @@ def _add_neighbours(f: dict[str, float], page: PageView, k: int, window: int) ->
 
 def _add_anchors(f: dict[str, float], page: PageView, i: int) -> None:
     """Where line ``i`` stands relative to the page's core, headline and cut (the page has a core)."""
-    a, b = page.core
-    if a <= i <= b:
+    a, b = page.cores[0][0], page.cores[-1][1]
+    if any(c <= i <= d for c, d in page.cores):
         f["in_core"] = 1.0
+    elif a <= i <= b:
+        f["between_cores"] = 1.0
     elif i < a:
         d = page.rank[a] - page.rank[i]
         f["before_core"] = 1.0
@@ -520,6 +599,9 @@ def _add_anchors(f: dict[str, float], page: PageView, i: int) -> None:
         f["is_headline"] = 1.0
     elif i < h:
         f["before_headline"] = 1.0
+        # A photo and its caption may open the article, above the headline.
+        if page.shapes[i].get("caption") and page.rank[h] - page.rank[i] <= 3:
+            f["caption_above_headline"] = 1.0
     elif i < a:
         f["head_to_core"] = 1.0
     if page.cut is not None:
@@ -538,65 +620,95 @@ def line_labels(page: PageView, body: Sequence[Sequence[int]]) -> list[int]:
     return out
 
 
-def _block(page: PageView, scores: np.ndarray) -> Range | None:
-    """First and last line of the body block, or None.
+def _segments(page: PageView, scores: np.ndarray, switch: float) -> list[Range]:
+    """Runs of body lines (indices into ``page.content``), first and last of each.
 
-    With a core, the block always contains it (its prose is the article by
-    construction) and grows outwards while that raises the summed log-odds,
-    so a header line or a bulleted list joins only if the classifier wants
-    it. Without a core, it is the plain maximum-sum segment. Nothing at or
-    past the cut line is taken.
+    Two-state Viterbi over the non-blank lines: a body line earns its
+    log-odds, a boilerplate line nothing, and every switch between the two
+    costs ``switch``. An article interrupted by a caption, an ad or a
+    related-news box therefore stays one run when the interruption is
+    uncertain and splits into several runs only when it is clearly
+    boilerplate; a stray line scored as body in a menu does not open a run
+    of its own. The core's prose lines are body by construction; nothing at
+    or past the cut line (a standalone byline or copyright line) is.
     """
-    limit = len(page.content)
-    if page.cut is not None:
-        limit = page.rank[page.cut]
-    z = [float(v) for v in scores[:limit]]
-    if not z:
-        return None
-    if page.core is not None and page.rank[page.core[0]] < limit:
-        a = page.rank[page.core[0]]
-        b = min(page.rank[page.core[1]], limit - 1)
-        lo, acc, best = a, 0.0, 0.0
-        for k in range(a - 1, -1, -1):
-            acc += z[k]
-            if acc > best:
-                lo, best = k, acc
-        hi, acc, best = b, 0.0, 0.0
-        for k in range(b + 1, limit):
-            acc += z[k]
-            if acc > best:
-                hi, best = k, acc
-        return page.content[lo], page.content[hi]
-    best_sum, best = 0.0, None
-    run_sum, run_start = 0.0, 0
-    for k, v in enumerate(z):
-        if run_sum <= 0:
-            run_sum, run_start = v, k
+    n = len(page.content)
+    limit = page.rank[page.cut] if page.cut is not None else n
+    forced = {page.rank[i] for a, b in page.cores for i in range(a, b + 1)
+              if page.sentence[i] and page.rank[i] < limit}
+    NEG = -1e18
+    # best[state] = best total ending in state; back[k][state] = previous state
+    out_score, in_score = 0.0, NEG
+    back = []
+    for k in range(n):
+        z = float(scores[k])
+        stay_out, from_in = out_score, in_score - switch
+        new_out, back_out = (stay_out, 0) if stay_out >= from_in else (from_in, 1)
+        stay_in, from_out = in_score, out_score - switch
+        new_in, back_in = (stay_in, 1) if stay_in >= from_out else (from_out, 0)
+        new_in += z
+        if k >= limit:
+            new_in = NEG
+        elif k in forced:
+            new_out = NEG
+        out_score, in_score = new_out, new_in
+        back.append((back_out, back_in))
+    state = 1 if in_score > out_score else 0
+    labels = [0] * n
+    for k in range(n - 1, -1, -1):
+        labels[k] = state
+        state = back[k][state]
+    _take_captions(page, labels, limit)
+    runs: list[Range] = []
+    k = 0
+    while k < n:
+        if labels[k]:
+            j = k
+            while j + 1 < n and labels[j + 1]:
+                j += 1
+            runs.append((k, j))
+            k = j + 1
         else:
-            run_sum += v
-        if run_sum > best_sum:
-            best_sum, best = run_sum, (page.content[run_start], page.content[k])
-    return best
+            k += 1
+    return runs
 
 
-def _decode(page: PageView, scores: np.ndarray) -> list[Range]:
-    """Character range of the body block, trimmed like the gold."""
-    best = _block(page, scores)
-    if best is None:
-        return []
-    start = page.spans[best[0]][0]
-    end = page.spans[best[1]][1]
+def _take_captions(page: PageView, labels: list[int], limit: int) -> None:
+    """A photo caption next to body text is body ("이미지 확대", "▲ … 사진=… 제공"
+    above the headline or between paragraphs): when unsure, keep the text."""
+    changed = True
+    while changed:
+        changed = False
+        for k in range(min(limit, len(labels))):
+            if labels[k]:
+                continue
+            i = page.content[k]
+            if not page.shapes[i].get("caption") or page.boxed[i]:
+                continue
+            if (k > 0 and labels[k - 1]) or (k + 1 < len(labels) and labels[k + 1]):
+                labels[k] = 1
+                changed = True
+
+
+def _decode(page: PageView, scores: np.ndarray, switch: float) -> list[Range]:
+    """Character ranges of the body runs, trimmed like the gold."""
     text = page.text
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    m = _TRAILING_BYLINE.search(text, start, end)
-    if m and m.start() > start:
-        end = m.start()
+    out = []
+    for lo, hi in _segments(page, scores, switch):
+        start = page.spans[page.content[lo]][0]
+        end = page.spans[page.content[hi]][1]
+        while start < end and text[start].isspace():
+            start += 1
         while end > start and text[end - 1].isspace():
             end -= 1
-    return [(start, end)] if end > start else []
+        m = _TRAILING_BYLINE.search(text, start, end)
+        if m and m.start() > start:
+            end = m.start()
+            while end > start and text[end - 1].isspace():
+                end -= 1
+        if end > start:
+            out.append((start, end))
+    return out
 
 
 class LineScorer:
@@ -606,11 +718,13 @@ class LineScorer:
     fitted logistic regression's (see :class:`kgov_ner.training.body.BodyDetector`).
     """
 
-    def __init__(self, features, coef, intercept: float, bias: float = 0.0, window: int = 2):
+    def __init__(self, features, coef, intercept: float, bias: float = 0.0, window: int = 2,
+                 switch: float = SWITCH_COST):
         self.weights = dict(zip(features, (float(c) for c in coef)))
         self.intercept = float(intercept)
         self.bias = float(bias)
         self.window = int(window)
+        self.switch = float(switch)
 
     @classmethod
     def from_dict(cls, data: dict) -> "LineScorer":
@@ -618,7 +732,7 @@ class LineScorer:
             raise ValueError(f"not a {MODEL_FORMAT} v{MODEL_VERSION} model")
         params = data.get("params", {})
         return cls(data["features"], data["coef"], data["intercept"], params.get("bias", 0.0),
-                   params.get("window", 2))
+                   params.get("window", 2), params.get("switch", SWITCH_COST))
 
     def line_scores(self, text: str) -> tuple[PageView, np.ndarray]:
         """Per non-blank line log-odds of being body (before the bias)."""
@@ -643,7 +757,7 @@ class LineScorer:
         if not text.strip():
             return []
         page, scores = self.line_scores(text)
-        return _decode(page, scores + self.bias)
+        return _decode(page, scores + self.bias, self.switch)
 
 
 def _overlap_chars(a: Sequence[Sequence[int]], b: Sequence[Sequence[int]]) -> int:

@@ -17,7 +17,7 @@ from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils.validation import check_is_fitted
 
-from kgov_ner.pipeline.body import (MODEL_FORMAT, MODEL_RESOURCE, MODEL_VERSION, LineScorer, PageView, Range,
+from kgov_ner.pipeline.body import (MODEL_FORMAT, MODEL_RESOURCE, MODEL_VERSION, SWITCH_COST, LineScorer, PageView, Range,
                                     _overlap_chars, analyse_page, line_features, line_labels)
 from kgov_ner.text.files import write_text_atomic
 
@@ -33,11 +33,14 @@ class BodyDetector(BaseEstimator):
     bias : added to every line's log-odds before decoding; positive values
         trade precision for recall (a lost body line can lose an entity, an
         extra boilerplate line only costs precision).
+    switch : log-odds one switch between body and boilerplate costs when
+        decoding; higher values bridge longer uncertain interruptions.
     max_iter : solver iterations.
     """
 
-    def __init__(self, C=1.0, class_weight=None, window=2, bias=0.0, max_iter=2000):
+    def __init__(self, C=1.0, class_weight=None, window=2, bias=0.0, switch=SWITCH_COST, max_iter=2000):
         self.C = C
+        self.switch = switch
         self.class_weight = class_weight
         self.window = window
         self.bias = bias
@@ -47,15 +50,24 @@ class BodyDetector(BaseEstimator):
     def _featurise(self, page: PageView) -> list[dict[str, float]]:
         return [line_features(page, i, self.window) for i in page.content]
 
+    def featurise(self, text: str, body: Sequence[Sequence[int]]) -> tuple[list[dict[str, float]], list[int]]:
+        """One page's line feature dicts and 0/1 labels (what :meth:`fit_rows` takes)."""
+        page = analyse_page(text)
+        return self._featurise(page), line_labels(page, body)
+
     def fit(self, texts: Sequence[str], bodies: Sequence[Sequence[Sequence[int]]]) -> "BodyDetector":
         if len(texts) != len(bodies):
             raise ValueError("texts and bodies differ in length")
+        return self.fit_rows([self.featurise(text, body) for text, body in zip(texts, bodies)])
+
+    def fit_rows(self, pages: Sequence[tuple[list[dict[str, float]], list[int]]]) -> "BodyDetector":
+        """Fit on pages already featurised by :meth:`featurise` (a benchmark
+        leaving one page out featurises each page once, not once per fold)."""
         rows: list[dict[str, float]] = []
         y: list[int] = []
-        for text, body in zip(texts, bodies):
-            page = analyse_page(text)
-            rows.extend(self._featurise(page))
-            y.extend(line_labels(page, body))
+        for page_rows, labels in pages:
+            rows.extend(page_rows)
+            y.extend(labels)
         if len(set(y)) < 2:
             raise ValueError("training pages need both body and boilerplate lines")
         self.vectorizer_ = DictVectorizer(sparse=False)
@@ -64,7 +76,7 @@ class BodyDetector(BaseEstimator):
             C=self.C, class_weight=self.class_weight, max_iter=self.max_iter
         )
         self.classifier_.fit(X, np.asarray(y))
-        self.n_training_pages_ = len(texts)
+        self.n_training_pages_ = len(pages)
         return self
 
     # -- inference --------------------------------------------------------
@@ -72,7 +84,7 @@ class BodyDetector(BaseEstimator):
         """The fitted weights as the scikit-learn-free scorer used for tagging."""
         check_is_fitted(self, ["vectorizer_", "classifier_"])
         return LineScorer(self.vectorizer_.feature_names_, self.classifier_.coef_[0],
-                          float(self.classifier_.intercept_[0]), self.bias, self.window)
+                          float(self.classifier_.intercept_[0]), self.bias, self.window, self.switch)
 
     def line_scores(self, text: str) -> tuple[PageView, np.ndarray]:
         """Per non-blank line log-odds of being body (before the bias)."""
