@@ -659,17 +659,19 @@ def _segments(page: PageView, scores: np.ndarray, switch: float) -> list[Range]:
         labels[k] = state
         state = back[k][state]
     _take_captions(page, labels, limit)
+    return _runs_of_ones(labels)
+
+
+def _runs_of_ones(labels: Sequence[int]) -> list[Range]:
+    """First and last index of every run of 1s."""
     runs: list[Range] = []
-    k = 0
-    while k < n:
-        if labels[k]:
-            j = k
-            while j + 1 < n and labels[j + 1]:
-                j += 1
-            runs.append((k, j))
-            k = j + 1
-        else:
-            k += 1
+    start = None
+    for k, v in enumerate([*labels, 0]):
+        if v and start is None:
+            start = k
+        elif not v and start is not None:
+            runs.append((start, k - 1))
+            start = None
     return runs
 
 
