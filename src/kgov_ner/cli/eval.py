@@ -10,7 +10,9 @@ them and prints :mod:`kgov_ner.evaluation.report`'s text or JSON.
 from __future__ import annotations
 
 import argparse
+import csv
 import json
+import os
 
 from kgov_ner.cli import output
 from kgov_ner.evaluation.cv import predict_cv
@@ -18,7 +20,7 @@ from kgov_ner.evaluation.gold import GoldDoc, GoldError, Span, load_gold
 from kgov_ner.evaluation.predict import Predictor, as_predictor, default_predictor, evaluate_records, run_predictor
 from kgov_ner.evaluation.report import CV_FALLBACK_NOTE, format_report, report_json
 from kgov_ner.evaluation.scorer import DETAILS, MODES, results
-from kgov_ner.text.reading import PROG
+from kgov_ner.text.reading import MAX_INPUT_BYTES, PROG
 
 __all__ = ["add_arguments", "run"]
 
@@ -110,7 +112,20 @@ def run(args: argparse.Namespace, predictor: Predictor | None = None) -> int:
 def _records_score(docs: list[GoldDoc], path: str) -> dict | None:
     """The records score against the gold table *path*; None (after one line on stderr) if it cannot be read."""
     try:
+        size = os.stat(path).st_size if os.path.isfile(path) else 0
+    except OSError:
+        size = 0
+    if size > MAX_INPUT_BYTES:
+        output.error(f"{PROG}: {path}: larger than {MAX_INPUT_BYTES // (1 << 20)} MiB, the most a gold table may be")
+        return None
+    try:
         return evaluate_records(docs, path)
+    except csv.Error as exc:  # a field over the csv module's limit, a NUL byte
+        output.error(f"{PROG}: {path}: not a readable CSV table ({exc})")
+        return None
+    except UnicodeDecodeError as exc:
+        output.error(f"{PROG}: {path}: not valid UTF-8 (byte {exc.start}: {exc.reason})")
+        return None
     except (OSError, ValueError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         where = "" if isinstance(exc, ValueError) else f"{path}: "

@@ -12,6 +12,7 @@ import unicodedata
 from typing import TYPE_CHECKING, Any, Iterable, Protocol
 
 from kgov_ner.text.reading import PROG
+from kgov_ner.pipeline.tokenizer import sentences
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc, Span
@@ -70,20 +71,14 @@ def write_jsonl(out: Writable, records: Iterable[dict[str, Any]]) -> None:
 _CONLL_ESCAPES = str.maketrans({"\t": " ", "\n": " ", "\r": " ", "\v": " ", "\f": " "})
 
 
-def _sentences(doc: "Doc") -> Iterable["Span"]:
-    if doc.has_annotation("SENT_START"):
-        return doc.sents
-    return [doc[:]] if len(doc) else []
-
-
 def write_conll(out: Writable, name: str, doc: "Doc") -> None:
     """``TOKEN<TAB>TAG<TAB>BIO`` per token, a blank line after each sentence.
 
     Whitespace-only tokens are skipped.  A ``# file = NAME`` line starts each
     file.
     """
-    out.write(f"# file = {name}\n")
-    for sent in _sentences(doc):
+    out.write(f"# file = {_one_line(name)}\n")
+    for sent in sentences(doc):
         lines = []
         for token in sent:
             if token.is_space:
@@ -134,6 +129,14 @@ def _pad(text: str, width: int, right: bool = False) -> str:
 
 
 _TABLE_ESCAPES = str.maketrans({"\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_LINE_BREAKS = str.maketrans({"\n": "\\n", "\r": "\\r", "\v": "\\v", "\f": "\\f",
+                              "\x1c": "\\x1c", "\x1d": "\\x1d", "\x1e": "\\x1e", "\x85": "\\x85",
+                              "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def _one_line(name: str) -> str:
+    """A file name on one line: a line break in it (a legal name character) written as ``\\n``."""
+    return name.translate(_LINE_BREAKS)
 
 
 def render_table(records: list[dict[str, Any]]) -> str:
@@ -141,7 +144,7 @@ def render_table(records: list[dict[str, Any]]) -> str:
     header = ("FILE", "START", "END", "LABEL", "TEXT")
     rows = [
         (
-            str(r["file"]),
+            _one_line(str(r["file"])),
             str(r["start"]),
             str(r["end"]),
             str(r["label"]),

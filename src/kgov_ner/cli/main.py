@@ -19,7 +19,9 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import signal
 import sys
+import threading
 
 from kgov_ner.cli.output import EXIT_INPUT_ERROR, error
 from kgov_ner.text.reading import PROG
@@ -110,16 +112,59 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_usage(sys.stderr)
         error(f"{PROG}: error: a command is required (try '{PROG} --help')")
         return EXIT_INPUT_ERROR
+    previous = _catch_termination()
     try:
         return int(args.func(args))
     except BrokenPipeError:
-        # The reader went away (e.g. `kgov-ner tag x | head`): stop quietly.
+        # The reader went away (e.g. `kgov-ner tag x | head`): stop quietly, with the
+        # status a process killed by SIGPIPE has (as `cat x | head` gives), not 1 (a bug).
         try:
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
         except (OSError, ValueError, AttributeError):
             pass
-        return 1
+        return EXIT_BROKEN_PIPE
     except KeyboardInterrupt:
         error(f"{PROG}: interrupted")
         return 130
+    except Terminated as exc:
+        error(f"{PROG}: terminated ({signal.Signals(exc.signum).name})")
+        return 128 + exc.signum
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+#: The exit status when standard output is a pipe whose reader went away (128 + SIGPIPE).
+EXIT_BROKEN_PIPE = 141
+
+
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP arrived: unwinds like Ctrl-C, so an ``-o`` temporary file is
+    removed and worker processes are stopped before the exit (status 128 + signal)."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _raise_terminated(signum: int, frame) -> None:
+    raise Terminated(signum)
+
+
+def _catch_termination() -> dict:
+    """Turn SIGTERM and SIGHUP into :class:`Terminated` while a command runs; the old handlers.
+
+    Only a signal left at its default action is taken over: one the caller
+    ignores (``nohup`` ignores SIGHUP) stays ignored.  Only possible in the
+    main thread (a test calling :func:`main` from another thread gets none).
+    """
+    previous: dict = {}
+    if threading.current_thread() is not threading.main_thread():
+        return previous
+    for name in ("SIGTERM", "SIGHUP"):
+        signum = getattr(signal, name, None)
+        if signum is None or signal.getsignal(signum) is not signal.SIG_DFL:
+            continue
+        previous[signum] = signal.signal(signum, _raise_terminated)
+    return previous

@@ -31,8 +31,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
 
 __all__ = [
-    "EXIT_OK", "EXIT_INPUT_ERROR", "Chunked", "Output", "OutputError", "decoded_inputs", "emit_text_file", "error",
-    "load_tagger", "long_note", "progress", "tagged", "too_long",
+    "EXIT_OK", "EXIT_INPUT_ERROR", "Chunked", "Output", "OutputError", "decoded_inputs", "emit_names",
+    "emit_text_file", "error", "load_tagger", "long_note", "output_is_input", "progress", "tagged", "too_long",
 ]
 
 EXIT_OK = 0
@@ -140,16 +140,66 @@ def load_tagger(keep_boilerplate: bool = False):
     return Tagger(body="mark" if keep_boilerplate else "filter")
 
 
-def emit_text_file(directory: str, name: str, text: str) -> None:
-    """Write the text the offsets refer to (HTML input): DIR/<name>.txt, atomically."""
-    target = Path(directory) / (Path(name).name + ".txt")
+def emit_text_file(directory: str, name: str, text: str, target_name: str | None = None) -> None:
+    """Write the text the offsets refer to (HTML input), atomically: DIR/<target_name>
+    (default: the base name of *name* plus ``.txt``; see :func:`emit_names`)."""
+    target = Path(directory) / (target_name or Path(name).name + ".txt")
     target.parent.mkdir(parents=True, exist_ok=True)
     write_text_atomic(target, text, newline="")
 
 
+def emit_names(paths: Iterable[Any]) -> dict[str, str]:
+    """Where ``--emit-text DIR`` puts the text of each input path, relative to DIR.
+
+    ``NAME.txt`` after the file's base name; when two inputs of the run share
+    a base name (``a/index.html``, ``b/index.html``) each keeps its path
+    instead (``a/index.html.txt``; outside the current directory, the
+    absolute path under ``_abs/``), so one never overwrites the other.
+    """
+    import os
+
+    inputs = sorted({p for p in paths if isinstance(p, str)})
+    bases: dict[str, list[str]] = {}
+    for p in inputs:
+        bases.setdefault(os.path.basename(display_name(p)), []).append(p)
+    names: dict[str, str] = {}
+    for base, group in bases.items():
+        unique = len({os.path.realpath(p) for p in group}) == 1
+        for p in group:
+            if unique or p == "-":
+                names[p] = base + ".txt"
+                continue
+            full = os.path.abspath(p)
+            rel = os.path.relpath(full)
+            rel = os.path.join("_abs", full.lstrip(os.sep)) if rel.startswith(os.pardir) else rel
+            names[p] = display_name(rel) + ".txt"
+    return names
+
+
+def output_is_input(path: str | None, inputs: Iterable[Any]) -> str | None:
+    """The input that the output *path* would overwrite (the same file), if any."""
+    import os
+
+    if path is None or not os.path.isfile(path):
+        return None
+    for item in inputs:
+        if isinstance(item, str) and item != "-":
+            try:
+                if os.path.samefile(item, path):
+                    return item
+            except OSError:
+                continue
+    return None
+
+
 def decoded_inputs(paths: Iterable[str], failures: list[str], html: bool | None = None,
-                   emit_text: str | None = None) -> Iterator[tuple[str, Decoded]]:
-    """Decode each path; report a failure as one stderr line, append it to *failures* and go on."""
+                   emit_text: str | None = None,
+                   emit_as: dict[str, str] | None = None) -> Iterator[tuple[str, Decoded]]:
+    """Decode each path; report a failure as one stderr line, append it to *failures* and go on.
+
+    With *emit_text*, an HTML input's extracted text goes to
+    ``emit_text/emit_as[path]`` (default: its base name plus ``.txt``).
+    """
     for path in paths:
         if isinstance(path, InputError):  # a directory or pattern that matched nothing
             error(str(path))
@@ -159,7 +209,7 @@ def decoded_inputs(paths: Iterable[str], failures: list[str], html: bool | None 
         try:
             decoded = read_input(path, html=html)
             if emit_text and decoded.encoding.endswith("html→text"):
-                emit_text_file(emit_text, name, decoded.text)
+                emit_text_file(emit_text, name, decoded.text, (emit_as or {}).get(path))
         except InputError as exc:
             error(str(exc))
             failures.append(name)
@@ -206,7 +256,7 @@ def too_long(name: str, length: int, fmt: str | None) -> str:
 def tagged(
     paths: Iterable[str], failures: list[str], load: Callable[[], Any], html: bool | None = None,
     emit_text: str | None = None, batch_size: int = 16, long_inputs: str = "refuse",
-    fmt: str | None = None,
+    fmt: str | None = None, emit_as: dict[str, str] | None = None,
 ) -> Iterator[tuple[str, "Doc | Chunked"]]:
     """``(name, doc)`` for every input that decoded, in input order.
 
@@ -216,11 +266,12 @@ def tagged(
     with a ``ValueError``): ``"refuse"`` reports it as a failed input (one
     line, naming the output format ``fmt`` if given) and goes on with the
     others; ``"chunk"`` yields a :class:`Chunked` in place of its Doc (tagged
-    in bounded memory when its records are read).
+    in bounded memory when its records are read).  *emit_text* and *emit_as*
+    are :func:`decoded_inputs`'s.
     """
     if long_inputs not in ("chunk", "refuse"):
         raise ValueError(f"long_inputs must be chunk or refuse, not {long_inputs!r}")
-    decoded = decoded_inputs(paths, failures, html=html, emit_text=emit_text)
+    decoded = decoded_inputs(paths, failures, html=html, emit_text=emit_text, emit_as=emit_as)
     if long_inputs == "refuse":
         decoded = _refuse_long(decoded, failures, fmt)
     first = next(decoded, None)

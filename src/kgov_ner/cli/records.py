@@ -13,7 +13,7 @@ import io
 from kgov_ner.cli import output
 from kgov_ner.records.extract import extract_records
 from kgov_ner.records.table import write_csv, write_jsonl
-from kgov_ner.text.reading import expand_inputs
+from kgov_ner.text.reading import PROG, expand_inputs
 
 __all__ = ["HELP", "DESCRIPTION", "EPILOG", "add_arguments", "run"]
 
@@ -51,8 +51,12 @@ def run(args: argparse.Namespace) -> int:
     """Run ``kgov-ner records``; return the exit status."""
     from kgov_ner.pipeline.kiwi import preload_kiwi
 
-    preload_kiwi()
     paths = list(expand_inputs(args.files, recursive=args.recursive))
+    clash = output.output_is_input(args.output, paths)
+    if clash is not None:
+        output.error(f"{PROG}: {args.output}: is also an input ({clash}): writing the output would destroy it")
+        return output.EXIT_INPUT_ERROR
+    preload_kiwi()
     failures: list[str] = []
     try:
         with output.Output(args.output) as out:

@@ -10,6 +10,7 @@ stderr and the others go on; the run then exits with status 2.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from typing import TYPE_CHECKING, Any, Iterable
@@ -65,7 +66,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-r", "--recursive", action="store_true",
                         help="read .txt/.html files in subdirectories of directory arguments too")
     parser.add_argument("-j", "--jobs", type=int, default=1, metavar="N",
-                        help="tag with N worker processes, each with its own Kiwi (default: 1)")
+                        help="tag with N worker processes, each with its own Kiwi (default: 1; "
+                             "at most one per core and per file)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     parser.add_argument("--engine", choices=("local", "dask"), default="local",
                         help="local processes (default) or a Dask cluster (needs kgov_ner[dask]; jsonl only)")
@@ -89,12 +91,15 @@ def run(args: argparse.Namespace) -> int:
         output.error(f"{PROG}: {problem}")
         return output.EXIT_INPUT_ERROR
     paths = list(expand_inputs(args.files, recursive=args.recursive))
-    clash = _output_is_input(args.output, paths)
+    clash = output.output_is_input(args.output, paths)
     if clash is not None:
         output.error(f"{PROG}: {args.output}: is also an input ({clash}): writing the output would destroy it")
         return output.EXIT_INPUT_ERROR
     if args.engine == "dask":
         return _run_dask(args, paths)
+    # More processes than cores or files only cost memory (~500 MB each) and start-up time.
+    args.jobs = max(1, min(args.jobs, os.cpu_count() or 1, len(paths)))
+    emit_as = output.emit_names(paths) if args.emit_text else None
     if args.jobs == 1:
         from kgov_ner.pipeline.kiwi import preload_kiwi
 
@@ -103,13 +108,13 @@ def run(args: argparse.Namespace) -> int:
     try:
         with output.Output(args.output) as out:
             if args.jobs > 1:
-                failures = _run_parallel(args, paths, out)
+                failures = _run_parallel(args, paths, out, emit_as)
             else:
                 docs = output.tagged(output.progress(paths, args), failures,
                                      lambda: output.load_tagger(args.all),
                                      html=True if args.html else None, emit_text=args.emit_text,
                                      long_inputs="chunk" if args.format in _CHUNKABLE else "refuse",
-                                     fmt=args.format)
+                                     fmt=args.format, emit_as=emit_as)
                 _write(out, docs, args.format)
     except output.OutputError as exc:
         output.error(str(exc))
@@ -131,20 +136,6 @@ def _option_error(args: argparse.Namespace) -> str | None:
         return f"--workers must be at least 1, got {args.workers}"
     if args.workers is not None and args.scheduler:
         return "--workers starts a local cluster, --scheduler uses a running one: give one of them"
-    return None
-
-
-def _output_is_input(path: str | None, inputs: Iterable) -> str | None:
-    """The input that the output *path* would overwrite (the same file), if any."""
-    if path is None or not os.path.isfile(path):
-        return None
-    for item in inputs:
-        if isinstance(item, str) and item != "-":
-            try:
-                if os.path.samefile(item, path):
-                    return item
-            except OSError:
-                continue
     return None
 
 
@@ -187,48 +178,70 @@ def _run_dask(args: argparse.Namespace, paths: list) -> int:
         return output.EXIT_INPUT_ERROR
 
 
-def _run_parallel(args: argparse.Namespace, paths: list, out: output.Output) -> list[str]:
-    """``--jobs N``: tag in N processes (:func:`_tag_one_file` each), write in input order; the failures."""
+def _run_parallel(args: argparse.Namespace, paths: list, out: output.Output,
+                  emit_as: dict[str, str] | None) -> list[str]:
+    """``--jobs N``: tag in N processes (:func:`_tag_one_file` each), write in input order; the failures.
+
+    Standard input is read here, in this process: a worker has none.
+    """
     from kgov_ner.engines.local import parallel_map
 
     failures: list[str] = []
-    jobs = [(p, args.format, True if args.html else None, args.emit_text) for p in paths]
+    html = True if args.html else None
+    jobs = []
+    for p in paths:
+        target = (emit_as or {}).get(p) if isinstance(p, str) else None
+        decoded = _decode_captured(p, html, args.emit_text, target) if p == "-" else None
+        jobs.append((p, args.format, html, args.emit_text, target, decoded))
     kwargs = {"body": "mark" if args.all else "filter"}
     results = parallel_map(_tag_one_file, jobs, jobs=args.jobs, tagger_kwargs=kwargs)
     table: list[dict] = []
-    for result in output.progress(results, args, total=len(paths)):
-        for message in result["messages"]:
-            sys.stderr.write(message)
-        if result["failed"]:
-            failures.append(result["messages"][-1] if result["messages"] else "?")
-        if args.format == "table":
-            table.extend(result["records"])
-        elif result["text"]:
-            out.write(result["text"])
+    # closing: when this stops early (SIGTERM, a write error), the workers are stopped at once
+    with contextlib.closing(results):
+        for result in output.progress(results, args, total=len(paths)):
+            for message in result["messages"]:
+                sys.stderr.write(message)
+            if result["failed"]:
+                failures.append(result["messages"][-1] if result["messages"] else "?")
+            if args.format == "table":
+                table.extend(result["records"])
+            elif result["text"]:
+                out.write(result["text"])
     if args.format == "table":
         out.write(render_table(table))
     return failures
 
 
-def _tag_one_file(tagger, job: tuple) -> dict:
-    """Worker side of ``tag --jobs``: decode, tag and format one file; never raises.
-
-    *job* is ``(path, format, html, emit_text)``; the result holds the
-    stderr lines (``messages``), whether the input ``failed``, and the
-    formatted ``text`` (or the ``records``, for the table the parent makes).
-    """
-    path, fmt, html, emit_text = job
+def _decode_captured(path, html: bool | None, emit_text: str | None,
+                     target: str | None) -> tuple[list, list[str], bool]:
+    """Decode *path* with its stderr lines kept: ``(items, messages, failed)``."""
     messages: list[str] = []
     failures: list[str] = []
     stderr = sys.stderr
     try:
         sys.stderr = _Collect(messages)
-        items = list(output.decoded_inputs([path], failures, html=html, emit_text=emit_text))
+        emit_as = {path: target} if target and isinstance(path, str) else None
+        items = list(output.decoded_inputs([path], failures, html=html, emit_text=emit_text, emit_as=emit_as))
     finally:
         sys.stderr = stderr
-    result: dict = {"messages": messages, "failed": bool(failures), "text": "", "records": []}
-    for name, decoded in items:
-        doc = _tag_or_chunk(tagger, name, decoded.text, fmt, messages)
+    return items, messages, bool(failures)
+
+
+def _tag_one_file(tagger, job: tuple) -> dict:
+    """Worker side of ``tag --jobs``: decode, tag and format one file; never raises.
+
+    *job* is ``(path, format, html, emit_text, emit_name, decoded)``, where
+    *decoded* is what :func:`_decode_captured` gave in the parent (standard
+    input) or None; the result holds the stderr lines (``messages``),
+    whether the input ``failed``, and the formatted ``text`` (or the
+    ``records``, for the table the parent makes).
+    """
+    path, fmt, html, emit_text, target, decoded = job
+    items, messages, failed = decoded or _decode_captured(path, html, emit_text, target)
+    messages = list(messages)
+    result: dict = {"messages": messages, "failed": failed, "text": "", "records": []}
+    for name, dec in items:
+        doc = _tag_or_chunk(tagger, name, dec.text, fmt, messages)
         if doc is None:
             result["failed"] = True
         elif fmt == "table":

@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+
+from kgov_ner.cli import output
+from kgov_ner.text.reading import PROG
 
 __all__ = ["HELP", "DESCRIPTION", "add_arguments", "run"]
 
@@ -36,12 +40,47 @@ def run(args: argparse.Namespace) -> int:
 
     gold = args.gold or str(train.SEED_GOLD)
     out = args.out or str(train.DEFAULT_MODEL_DIR)
+    problem = _input_error(gold, out)
+    if problem is not None:
+        output.error(problem)
+        return output.EXIT_INPUT_ERROR
     cv = None
     if not args.no_cv:
         results = ablation(gold)
         print(ablation_table(results, "body"), file=sys.stderr)
         cv = {p: {m: r[m]["strict"] for m in ("body", "page")} for p, r in results.items()}
-    meta = train.train(gold, out, cv_scores=cv)
+    try:
+        meta = train.train(gold, out, cv_scores=cv)
+    except OSError as exc:  # the model directory cannot be written (full disk, permissions)
+        output.error(f"{PROG}: {exc.filename or out}: cannot write the model: {exc.strerror or exc}")
+        return output.EXIT_INPUT_ERROR
     print(json.dumps({"out": str(out), "trained_on": meta["trained_on"],
                       "training_data_hash": meta["training_data_hash"]}, ensure_ascii=False))
-    return 0
+    return output.EXIT_OK
+
+
+def _input_error(gold: str, out: str) -> str | None:
+    """Why training on *gold* into *out* cannot work, checked before any training; None if it can.
+
+    The gold file must pass the validation ``eval`` applies
+    (:func:`kgov_ner.evaluation.gold.load_gold`: JSON lines, known labels,
+    offsets inside the text, no overlaps, sane body ranges), so train and
+    eval accept exactly the same files; *out* must be a directory or a path
+    where one can be made.
+    """
+    from kgov_ner.evaluation.gold import GoldError, load_gold
+
+    try:
+        load_gold(gold)
+    except GoldError as exc:
+        return str(exc)
+    if os.path.exists(out) and not os.path.isdir(out):
+        return f"{PROG}: {out}: exists and is not a directory: --out names the model directory"
+    parent = os.path.abspath(out)
+    while not os.path.exists(parent):
+        parent = os.path.dirname(parent)
+    if not os.path.isdir(parent):
+        return f"{PROG}: {out}: {parent} is not a directory"
+    if not os.access(parent, os.W_OK | os.X_OK):
+        return f"{PROG}: {out}: cannot write in {parent}: permission denied"
+    return None

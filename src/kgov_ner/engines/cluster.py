@@ -483,7 +483,7 @@ def run_tag_dask(paths: Iterable, out, workers: int | None = None, scheduler: st
         workers = workers or _cores()
     try:
         client, cluster = _start_client(workers, scheduler)
-    except (OSError, TimeoutError) as exc:
+    except (OSError, TimeoutError, ValueError, TypeError) as exc:  # ValueError: an address that is no address
         _say(f"{PROG}: cannot reach the Dask scheduler {scheduler or '(local cluster)'}: {exc}")
         return 2
     try:

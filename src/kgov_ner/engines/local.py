@@ -129,6 +129,27 @@ def parallel_map(func: Callable[[Any, Any], Any], items: Iterable[Any], jobs: in
     # spawn, not fork: the parent may run Kiwi's threads, and a forked copy of a
     # threaded process can deadlock; each worker builds its own Kiwi anyway.
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker,
-                             initargs=(tagger_kwargs,)) as pool:
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker,
+                               initargs=(tagger_kwargs,))
+    try:
         yield from pool.map(_run_in_worker, ((func, item) for item in items), chunksize=chunksize)
+    except BaseException:
+        # Interrupted, terminated, or the caller stopped reading (GeneratorExit): the
+        # workers must not go on tagging (or linger, ~500 MB each) after this process ends.
+        _stop_workers(pool)
+        raise
+    pool.shutdown(wait=True)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Cancel what is queued, end the worker processes now and reap them."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.terminate()
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.join(timeout=5)
+            if process.is_alive():
+                process.kill()

@@ -14,10 +14,10 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from kgov_ner.resources.labels import LABELS
-from kgov_ner.text.reading import PROG
+from kgov_ner.text.reading import MAX_INPUT_BYTES, PROG
 
 __all__ = ["Span", "Range", "GoldError", "GoldDoc", "parse_gold_record", "load_gold"]
 
@@ -161,11 +161,15 @@ def load_gold(path: str | os.PathLike[str], labels: Sequence[str] = LABELS) -> l
     name = os.fspath(path)
     docs: list[GoldDoc] = []
     seen: dict[str, int] = {}
-    for lineno, line in _lines(name, _read_bytes(path, name)):
+    for lineno, line in _lines(name, _read_blocks(path, name)):
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
             raise GoldError(name, lineno, f"not valid JSON ({exc.msg}, column {exc.colno})") from None
+        except RecursionError:
+            raise GoldError(name, lineno, "not valid gold JSON (nested too deeply)") from None
+        except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+            raise GoldError(name, lineno, f"not valid gold JSON ({str(exc).split(':')[0]})") from None
         try:
             doc = parse_gold_record(obj, labels)
         except ValueError as exc:
@@ -179,26 +183,71 @@ def load_gold(path: str | os.PathLike[str], labels: Sequence[str] = LABELS) -> l
     return docs
 
 
-def _read_bytes(path: str | os.PathLike[str], name: str) -> bytes:
+#: The largest gold file read (the same cap as a tagged input, ``text.reading.MAX_INPUT_BYTES``).
+MAX_GOLD_BYTES = MAX_INPUT_BYTES
+_BLOCK = 1 << 20
+
+
+def _read_blocks(path: str | os.PathLike[str], name: str) -> Iterator[bytes]:
+    """The bytes of the gold file in blocks, at most :data:`MAX_GOLD_BYTES`.
+
+    Read as it is parsed, so that a pipe of endless lines (``yes '{}'``)
+    stops at its first bad line; a NUL byte (``/dev/zero``, a binary file)
+    is refused at once: JSON text never holds one.
+    """
     try:
-        with open(path, "rb") as fh:
-            return fh.read()
+        fh = open(path, "rb")
     except FileNotFoundError:
         raise GoldError(name, None, "no such file") from None
     except IsADirectoryError:
         raise GoldError(name, None, "is a directory") from None
     except OSError as exc:
         raise GoldError(name, None, exc.strerror or type(exc).__name__) from None
+    total = 0
+    with fh:
+        while True:
+            try:
+                block = fh.read(_BLOCK)
+            except OSError as exc:
+                raise GoldError(name, None, exc.strerror or type(exc).__name__) from None
+            if not block:
+                return
+            total += len(block)
+            if total > MAX_GOLD_BYTES:
+                raise GoldError(name, None, f"larger than {MAX_GOLD_BYTES // (1 << 20)} MiB, "
+                                            "the most a gold file may be: split it")
+            if b"\x00" in block:
+                raise GoldError(name, None, "binary data (NUL bytes), not a JSON lines file")
+            yield block
 
 
-def _lines(name: str, data: bytes) -> Iterable[tuple[int, str]]:
+def _lines(name: str, blocks: Iterable[bytes]) -> Iterator[tuple[int, str]]:
     """``(line number, text)`` of each non-blank line; a BOM before the first is dropped."""
-    for lineno, raw in enumerate(data.split(b"\n"), start=1):
-        if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
-            raw = raw[3:]
-        try:
-            line = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise GoldError(name, lineno, f"not valid UTF-8 ({exc.reason})") from None
+    lineno = 0
+    pending: list[bytes] = []  # the start of a line longer than a block (no quadratic joining)
+    for block in blocks:
+        if b"\n" not in block:
+            pending.append(block)
+            continue
+        parts = block.split(b"\n")
+        parts[0] = b"".join([*pending, parts[0]])
+        pending = [parts.pop()]
+        for raw in parts:
+            lineno += 1
+            line = _decode_line(name, lineno, raw)
+            if line.strip():
+                yield lineno, line
+    rest = b"".join(pending)
+    if rest:
+        line = _decode_line(name, lineno + 1, rest)
         if line.strip():
-            yield lineno, line
+            yield lineno + 1, line
+
+
+def _decode_line(name: str, lineno: int, raw: bytes) -> str:
+    if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise GoldError(name, lineno, f"not valid UTF-8 ({exc.reason})") from None

@@ -30,6 +30,21 @@ _KIWIS: dict = {}
 _LOADERS: dict = {}
 
 
+def check_workers(num_workers) -> None:
+    """Refuse a thread count the tagger cannot use: ``Kiwi(num_workers=-5)`` never returns,
+    and ``0`` (Kiwi's single-threaded mode) cannot analyse a batch (``Tagger.pipe``).
+
+    Allowed: ``None`` (Kiwi's default), ``-1`` (one thread per core), ``N`` ≥ 1.
+    """
+    if num_workers is None:
+        return
+    if not isinstance(num_workers, int) or isinstance(num_workers, bool):
+        raise TypeError(f"kiwi_workers must be an int or None, got {type(num_workers).__name__}")
+    if num_workers == 0 or num_workers < -1:
+        raise ValueError("kiwi_workers must be a positive number of threads, -1 (one per core) "
+                         f"or None (Kiwi's default), got {num_workers}")
+
+
 def _build(num_workers: int | None):
     from kiwipiepy import Kiwi
 
@@ -44,6 +59,7 @@ def _build(num_workers: int | None):
 
 def preload_kiwi(num_workers: int | None = None) -> None:
     """Start building the Kiwi for ``num_workers`` on a daemon thread (no-op if done or under way)."""
+    check_workers(num_workers)
     with _LOCK:
         if num_workers in _KIWIS or num_workers in _LOADERS:
             return
@@ -62,6 +78,7 @@ def preload_kiwi(num_workers: int | None = None) -> None:
 
 def get_kiwi(num_workers: int | None = None):
     """Return the process-wide Kiwi analyser for ``num_workers``, building it on first use."""
+    check_workers(num_workers)
     with _LOCK:
         if num_workers in _KIWIS:
             return _KIWIS[num_workers]

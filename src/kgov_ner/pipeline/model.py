@@ -110,6 +110,7 @@ def merge_spans(model_spans: Iterable[Span3], rule_spans: Iterable[Span3], polic
         return sorted(model_spans)
     if policy not in MERGE_POLICIES:
         raise ValueError(f"unknown merge policy {policy!r}; allowed: {', '.join(MERGE_POLICIES)}")
+    model_spans = _rejoin_amounts(model_spans, rule_spans)
     first, second = (model_spans, rule_spans) if policy == "combined" else (rule_spans, model_spans)
     chosen = list(first)
     taken = DisjointSpans()
@@ -119,6 +120,25 @@ def merge_spans(model_spans: Iterable[Span3], rule_spans: Iterable[Span3], polic
         if taken.add(s, e):
             chosen.append((s, e, label))
     return sorted(chosen)
+
+
+def _rejoin_amounts(model_spans: list[Span3], rule_spans: list[Span3]) -> list[Span3]:
+    """The model's spans, with an amount it split in pieces replaced by the rules' whole amount.
+
+    The bridge makes a token of a non-breaking, thin or ideographic space or
+    a tab, and such a token ends a model entity, so 4500만\u00a0원 comes out
+    as 4500만 + 원 while the money grammar reads it whole. When two or more
+    model MONEY spans lie inside one rule MONEY span and nothing else
+    overlaps it, the rule span stands for them.
+    """
+    out = list(model_spans)
+    for start, end, label in rule_spans:
+        if label != "MONEY":
+            continue
+        touching = [m for m in out if m[0] < end and start < m[1]]
+        if len(touching) >= 2 and all(m[2] == "MONEY" and start <= m[0] and m[1] <= end for m in touching):
+            out = [m for m in out if m not in touching] + [(start, end, label)]
+    return sorted(out)
 
 
 # ------------------------------------------------------------ persistence

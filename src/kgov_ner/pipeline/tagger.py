@@ -266,10 +266,17 @@ class Tagger:
         or ``off`` (no body detection); ``body_detector``: a fitted ``BodyDetector``
         instead of the shipped one; ``kiwi_workers``: Kiwi's thread count (default:
         Kiwi's own)."""
+        from kgov_ner.pipeline.kiwi import check_workers
         from kgov_ner.pipeline.model import MERGE_POLICIES
 
         if merge not in MERGE_POLICIES:
             raise ValueError(f"unknown merge policy {merge!r}; allowed: {', '.join(MERGE_POLICIES)}")
+        if body not in BODY_MODES:
+            raise ValueError(f"unknown body mode {body!r}; allowed: {', '.join(BODY_MODES)}")
+        if not (model is None or isinstance(model, (str, os.PathLike)) or callable(getattr(model, "predict", None))):
+            raise TypeError(f"model must be 'default', a model directory, a fitted model or None, "
+                            f"got {type(model).__name__}")
+        check_workers(kiwi_workers)
         from kgov_ner.pipeline.kiwi import preload_kiwi
 
         preload_kiwi(kiwi_workers)  # Kiwi loads on a thread while the rest is built
@@ -287,7 +294,8 @@ class Tagger:
         """Tag many texts; results come back in input order.
 
         Kiwi analyses each batch in one call on its worker threads."""
-        docs = self.nlp.tokenizer.pipe((_check_text(t) for t in texts), batch_size=batch_size)
+        limit = self.nlp.max_length  # nlp(text) enforces it; the tokenizer's pipe does not
+        docs = self.nlp.tokenizer.pipe((_check_length(_check_text(t), limit) for t in texts), batch_size=batch_size)
         return self.nlp.pipe(docs, batch_size=batch_size)
 
     @staticmethod
@@ -317,6 +325,14 @@ def _check_text(text) -> str:
         # A lone surrogate is no character: it cannot be encoded for Kiwi.
         raise ValueError(f"text has a lone surrogate (U+{ord(bad.group()):04X}) at offset {bad.start()}: "
                          "decode the input with errors='strict' or clean it first")
+    return text
+
+
+def _check_length(text: str, limit: int) -> str:
+    if len(text) > limit:
+        from spacy.errors import Errors
+
+        raise ValueError(Errors.E088.format(length=len(text), max_length=limit))
     return text
 
 

@@ -5,8 +5,9 @@ renames it over the target only when the ``with`` block ends normally, so a
 reader (or a rerun after a crash) sees the old file or the complete new one,
 never half of it.  The rules, in one place:
 
-- the temporary file (``.NAME.XXXXXXXX.tmp``) sits in the target's folder,
-  so the rename stays on one file system; it is created on entry, which
+- the temporary file (``.NAME.XXXXXXXX.tmp``, NAME shortened when the
+  file system's name limit requires) sits in the target's folder, so the
+  rename stays on one file system; it is created on entry, which
   makes an output in a missing folder fail before any work is done;
 - the data is flushed and ``fsync``-ed before the rename;
 - the new file keeps the mode of the file it replaces; a new file gets what
@@ -102,6 +103,7 @@ def _create_temp(target: str, mode: int) -> tuple[int, str]:
     setting it, which is not safe with other threads running.
     """
     directory, base = os.path.split(os.path.abspath(target))
+    base = _shorten(base, _name_max(directory) - len(".." + "0" * 8 + ".tmp"))
     for _ in range(100):
         tmp = os.path.join(directory, f".{base}.{secrets.token_hex(4)}.tmp")
         try:
@@ -109,6 +111,24 @@ def _create_temp(target: str, mode: int) -> tuple[int, str]:
         except FileExistsError:
             continue
     raise FileExistsError(errno.EEXIST, "no free temporary file name", os.path.join(directory, f".{base}.*.tmp"))
+
+
+def _name_max(directory: str) -> int:
+    """The longest file name (in bytes) the file system of *directory* takes."""
+    try:
+        return int(os.pathconf(directory, "PC_NAME_MAX"))
+    except (OSError, ValueError, AttributeError):  # no pathconf (Windows), or no answer
+        return 255
+
+
+def _shorten(base: str, limit: int) -> str:
+    """*base* cut to at most *limit* bytes once encoded, so that a target whose own
+    name is near the limit still gets a temporary name (which adds 14 characters)."""
+    if len(os.fsencode(base)) <= limit:
+        return base
+    while base and len(os.fsencode(base)) > limit:
+        base = base[:-1]
+    return base
 
 
 def _remove(path: str) -> None:

@@ -121,7 +121,14 @@ def display_name(path: str | os.PathLike[str]) -> str:
     path = os.fspath(path)
     if path == STDIN:
         return STDIN_NAME
+    if _SURROGATE_ESCAPE.search(path):
+        # A name that is not UTF-8 (CP949 names from a Windows zip) reaches Python with
+        # its bytes as lone surrogates, which no UTF-8 output can hold: show them as \xNN.
+        return os.fsencode(path).decode("utf-8", "backslashreplace")
     return path
+
+
+_SURROGATE_ESCAPE = re.compile("[\udc80-\udcff]")
 
 
 def _os_reason(exc: OSError) -> str:
@@ -354,22 +361,19 @@ def html_to_text(html: str, name: str) -> str:
         import trafilatura
     except ModuleNotFoundError as exc:
         if exc.name != "trafilatura":
-            raise InputError(
-                f"{name}: trafilatura is installed but needs {exc.name}: pip install 'kgov_ner[html]'"
+            raise InputError.for_file(
+                name, f"trafilatura is installed but needs {exc.name}: pip install 'kgov_ner[html]'"
             ) from None
-        raise InputError(
-            f"{name}: reading HTML needs trafilatura: pip install 'kgov_ner[html]'"
-        ) from None
+        raise InputError.for_file(name, "reading HTML needs trafilatura: pip install 'kgov_ner[html]'") from None
     except ImportError as exc:
         # e.g. lxml >= 5.2 without lxml_html_clean: an ImportError, not a missing module
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise InputError(
-            f"{name}: trafilatura failed to import ({reason}): pip install 'kgov_ner[html]'"
+        raise InputError.for_file(
+            name, f"trafilatura failed to import ({reason}): pip install 'kgov_ner[html]'"
         ) from None
     text = trafilatura.extract(html, favor_recall=True, include_comments=False, include_tables=True)
-    if text is None:
-        raise InputError(f"{name}: no text could be extracted from this HTML page")
-    return text
+    # None: an empty page, scripts only, no body. Like an empty text file it is tagged, with no entities.
+    return text or ""
 
 
 def decoding_note(name: str, encoding: str) -> str | None:
@@ -413,9 +417,8 @@ def expand_inputs(paths: Iterable[str], recursive: bool = False) -> Iterator[str
         if text == "-" or os.path.isfile(text):
             yield text
         elif os.path.isdir(text):
-            pattern = "**/*" if recursive else "*"
             found = sorted(
-                p for p in glob.glob(os.path.join(glob.escape(text), pattern), recursive=recursive)
+                p for p in (_walk(text) if recursive else glob.glob(os.path.join(glob.escape(text), "*")))
                 if p.lower().endswith(TEXT_SUFFIXES) and os.path.isfile(p)
             )
             if not found:
@@ -429,3 +432,28 @@ def expand_inputs(paths: Iterable[str], recursive: bool = False) -> Iterator[str
             yield from found
         else:
             yield text
+
+
+def _walk(top: str) -> Iterator[str]:
+    """Every file path under *top*, all levels, each directory visited once.
+
+    Symbolic links to directories are followed, but a directory already seen
+    (by device and inode) is skipped, so a link loop (``ln -s .. up``) or a
+    link back to a parent neither runs forever nor tags a file twice.
+    Hidden names (a leading dot) are skipped, as a shell glob does.
+    """
+    seen: set[tuple[int, int]] = set()
+    for root, dirs, files in os.walk(top, followlinks=True):
+        try:
+            st = os.stat(root)
+        except OSError:
+            dirs[:] = []
+            continue
+        if (st.st_dev, st.st_ino) in seen:
+            dirs[:] = []
+            continue
+        seen.add((st.st_dev, st.st_ino))
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in files:
+            if not name.startswith("."):
+                yield os.path.join(root, name)
