@@ -220,3 +220,10 @@ def _sent_starts(sent_ids: list) -> list[bool]:
             sent_starts.append(previous is None or sid != previous)
             previous = sid
     return sent_starts
+
+
+def sentences(doc: Doc) -> list:
+    """The sentences of *doc* as Spans: Kiwi's, or the whole Doc as one when it has none."""
+    if doc.has_annotation("SENT_START"):
+        return list(doc.sents)
+    return [doc[:]] if len(doc) else []

@@ -81,6 +81,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from kgov_ner.pipeline.spans import trim_span
+from kgov_ner.pipeline.tokenizer import sentences
 
 __all__ = ["COLUMNS", "extract_records", "sentences", "program_key"]
 
@@ -237,13 +238,6 @@ def _doc_entities(doc) -> list[_Ent]:
     return [
         _Ent(e.start_char, e.end_char, e.label_, e.text, _norm_of(doc, e)) for e in doc.ents
     ]
-
-
-def sentences(doc) -> list:
-    """The sentences of *doc* as Spans: Kiwi's, or the whole Doc as one when it has none."""
-    if doc.has_annotation("SENT_START"):
-        return list(doc.sents)
-    return [doc[:]] if len(doc) else []
 
 
 def _units(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
