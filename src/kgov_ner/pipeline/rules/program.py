@@ -32,6 +32,7 @@ _SENTENCE_END = re.compile(r"(?:다|요|까|죠)[.!?]?\s*$|[.!?]\s")
 _FUND_RE = re.compile(
     f"규모의\\s(?P<name>[{HANGUL}A-Za-z0-9]+(?:,?\\s[{HANGUL}A-Za-z0-9]+){{0,4}}?\\s?(?:펀드|기금))"
 )
+_DAY_EVENT_RE = re.compile(r"(?<![\w])\d{1,2}\s?(?:데이|Day|DAY)(?![A-Za-z])")
 _CRITERIA_TAIL = re.compile(r"^\s*등\s?\d+\s?개\s?(?:분야|항목|지표|부문|영역)")
 _FOLLOWING_HEADS = frozenset({"사업", "프로그램", "평가", "공모", "공모전", "시상식", "사업평가", "프로젝트", "캠페인", "행사"})
 
@@ -53,8 +54,8 @@ def _names_program(phrase: str) -> bool:
 
 def find_programs(text: str, morphs_of=lambda s, e: None) -> Iterator[Candidate]:
     """Program names: quoted phrases ending in a program head, △/▲/ㆍ list items,
-    unquoted evaluation and contest names, named funds, and later mentions of a
-    name found so.
+    unquoted evaluation and contest names, 19데이-style event names, and later
+    mentions of a name found so.
     """
     found: list[str] = []
     for c in _quoted_programs(text):
@@ -64,6 +65,9 @@ def find_programs(text: str, morphs_of=lambda s, e: None) -> Iterator[Candidate]
         found.append(item)
         yield Candidate(item_start, item_start + len(item), "PROGRAM", "list-item", 4)
     yield from find_named_evaluations(text, morphs_of)
+    for m in _DAY_EVENT_RE.finditer(text):
+        if is_particle_run(rest_of_word(text, m.end())):
+            yield Candidate(m.start(), m.end(), "PROGRAM", "day-event", 4)
     for m in _FUND_RE.finditer(text):
         name = m.group("name")
         if not is_particle_run(rest_of_word(text, m.end("name"))):
