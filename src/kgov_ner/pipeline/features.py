@@ -14,6 +14,8 @@ trained on another version refuses to load.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from itertools import accumulate
 from typing import NamedTuple
 
 from spacy.attrs import IDX, LENGTH, SPACY, TAG
@@ -53,11 +55,14 @@ def _quote_depths(text: str) -> list[int]:
 
     The same stretches the rules read quoted names from (``rules.quoted_spans``).
     """
-    inside = [0] * len(text)
+    # Unclosed stretches run to the line's end and overlap: count the
+    # stretches open at each character (one pass) instead of filling each.
+    opened = [0] * (len(text) + 1)
     for start, end, _ in quoted_spans(text):
-        for k in range(start, end):
-            inside[k] = 1
-    return inside
+        if start < end:
+            opened[start] += 1
+            opened[end] -= 1
+    return [1 if depth else 0 for depth in accumulate(opened[:-1])]
 
 
 def _bracket_depths(text: str) -> list[int]:
@@ -102,11 +107,10 @@ def _line_info(text: str) -> tuple[list[int], dict[int, dict]]:
     return line_of, shapes
 
 
-def _rule_tags(doc: Doc, lo: int, hi: int, words: list[str]) -> list[dict[str, bool]]:
+def _rule_tags(tables: DocTables, lo: int, hi: int, words: list[str]) -> list[dict[str, bool]]:
     """Per token of ``doc[lo:hi]``, the rule candidates covering it as flags."""
     tags: list[dict[str, bool]] = [{} for _ in range(hi - lo)]
-    group = doc.spans["rule_candidates"] if "rule_candidates" in doc.spans else []
-    spans = [(sp.start, sp.end, sp.label_) for sp in group if sp.end > lo and sp.start < hi]
+    spans = tables.candidates.overlapping(lo, hi)
     for start, end, label in spans:
         for i in range(max(start, lo), min(end, hi)):
             prefix = "B" if i == start else "I"
@@ -114,14 +118,14 @@ def _rule_tags(doc: Doc, lo: int, hi: int, words: list[str]) -> list[dict[str, b
             tags[i - lo][f"rule:{label}"] = True
         if lo <= end < hi:
             tags[end - lo][f"rule:after-{label}"] = True
-    _mark_words_elsewhere(doc, lo, hi, words, spans, tags)
-    for ent in doc.ents:  # the resolved set: what the rule layer alone would output
-        for i in range(max(ent.start, lo), min(ent.end, hi)):
-            tags[i - lo][f"ent:{'B' if i == ent.start else 'I'}-{ent.label_}"] = True
+    _mark_words_elsewhere(tables, lo, hi, words, spans, tags)
+    for start, end, label in tables.ents.overlapping(lo, hi):  # the resolved set: what the rules alone output
+        for i in range(max(start, lo), min(end, hi)):
+            tags[i - lo][f"ent:{'B' if i == start else 'I'}-{label}"] = True
     return tags
 
 
-def _mark_words_elsewhere(doc: Doc, lo: int, hi: int, words: list[str], spans: list[tuple[int, int, str]],
+def _mark_words_elsewhere(tables: DocTables, lo: int, hi: int, words: list[str], spans: list[tuple[int, int, str]],
                           tags: list[dict[str, bool]]) -> None:
     """Flag the tokens whose word a PROGRAM or DISTRICT candidate holds elsewhere on the page.
 
@@ -136,7 +140,7 @@ def _mark_words_elsewhere(doc: Doc, lo: int, hi: int, words: list[str], spans: l
         if label in ("PROGRAM", "DISTRICT"):
             seen: set[str] = set()
             for i in range(start, end):
-                word = words[i - lo] if lo <= i < hi else doc[i].text
+                word = words[i - lo] if lo <= i < hi else tables.token_text(i)
                 if len(word) >= 2 and not word.isspace():
                     key = (word, label)
                     if word not in seen:  # spans are counted, not occurrences
@@ -202,7 +206,8 @@ def doc_features(doc: Doc, start: int = 0, end: int | None = None) -> list[dict]
     return doc_items(doc, start, end, None)
 
 
-def doc_items(doc: Doc, start: int, end: int | None, known: "frozenset[str] | None") -> list[dict]:
+def doc_items(doc: Doc, start: int, end: int | None, known: "frozenset[str] | None",
+              tables: DocTables | None = None) -> list[dict]:
     """:func:`doc_features` as CRFsuite attributes, keeping only those in ``known``.
 
     A CRF scores an item by the weights of its attributes; an attribute the
@@ -217,8 +222,11 @@ def doc_items(doc: Doc, start: int, end: int | None, known: "frozenset[str] | No
     only on its shape (its own features, what it tells its neighbours) and on
     its line are written once per shape and line in the form asked for, then
     each token's dict is assembled from them and its flags.
+
+    ``tables``: the Doc's :class:`DocTables`, when the caller reads several
+    ranges of one Doc (each range then costs its own length, not the Doc's).
     """
-    prep = _prepare(doc, start, end)
+    prep = _prepare(doc, start, end, tables)
     return [] if prep is None else _assemble(prep, _Encoding(known))
 
 
@@ -322,21 +330,56 @@ class _Prepared(NamedTuple):
     shapes: dict[int, dict]
 
 
-def _prepare(doc: Doc, start: int, end: int | None) -> _Prepared | None:
+class _SpanIndex:
+    """Token spans ``(start, end, label)`` found by the range they overlap, in their own order."""
+
+    def __init__(self, spans: list[tuple[int, int, str]]) -> None:
+        self.spans = spans
+        self.order = sorted(range(len(spans)), key=lambda k: spans[k][0])
+        self.starts = [spans[k][0] for k in self.order]
+        self.longest = max((e - s for s, e, _ in spans), default=0)
+
+    def overlapping(self, lo: int, hi: int) -> list[tuple[int, int, str]]:
+        """The spans with ``end > lo`` and ``start < hi``: only those starting within
+        the longest span's length before ``lo`` can reach into the range."""
+        a = bisect_left(self.starts, lo - self.longest + 1)
+        b = bisect_left(self.starts, hi)
+        picked = sorted(k for k in self.order[a:b] if self.spans[k][1] > lo)
+        return [self.spans[k] for k in picked]
+
+
+class DocTables:
+    """What the features of any range of one Doc are read from, built once per Doc:
+    its tokens' offsets, lengths, tags and spaces, its rule candidates and its entities."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.text = doc_text(doc)
+        # Read from arrays: making a Token object per token costs more than the features.
+        self.rows = doc.to_array([IDX, LENGTH, TAG, SPACY]).tolist()
+        group = doc.spans["rule_candidates"] if "rule_candidates" in doc.spans else []
+        self.candidates = _SpanIndex([(sp.start, sp.end, sp.label_) for sp in group])
+        self.ents = _SpanIndex([(ent.start, ent.end, ent.label_) for ent in doc.ents])
+
+    def token_text(self, i: int) -> str:
+        idx, length = self.rows[i][:2]
+        return self.text[idx:idx + length]
+
+
+def _prepare(doc: Doc, start: int, end: int | None, tables: DocTables | None = None) -> _Prepared | None:
     """Per-token offsets, shape keys, rule tags and layout of ``doc[start:end]``; None if empty."""
     end = len(doc) if end is None else end
     if end <= start:
         return None
-    full = doc_text(doc)
+    tables = tables or DocTables(doc)
+    full = tables.text
     strings = doc.vocab.strings
-    # Read from arrays: making a Token object per token costs more than the features.
     tokens = [(full[idx:idx + length], strings[tag] if tag else "", " " if space else "", idx)
-              for idx, length, tag, space in doc.to_array([IDX, LENGTH, TAG, SPACY])[start:end].tolist()]
+              for idx, length, tag, space in tables.rows[start:end]]
     offset = tokens[0][3]
     text = full[offset:tokens[-1][3] + len(tokens[-1][0])]
     titles = tuple(word_list("titles.txt"))
     morphs_at = doc.user_data.get(MORPHS_KEY, {})
-    rule_tags = _rule_tags(doc, start, end, [w for w, *_ in tokens])
+    rule_tags = _rule_tags(tables, start, end, [w for w, *_ in tokens])
     cache = _base_cache(titles)
     keys = []
     for w, tag, ws, idx in tokens:

@@ -10,7 +10,7 @@ import functools
 import os
 import re
 import threading
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from typing import Iterable, Iterator
 
 import spacy
@@ -77,12 +77,13 @@ class RuleTagger:
         text = doc_text(doc)
         morphs_at = doc.user_data.get(MORPHS_KEY, {})
         mapped: list[Candidate] = []
+        starts = sorted(morphs_at)
         # Only what Kiwi analysed (the article body by default) is searched.
         for r_start, r_end in analysed_regions(doc):
             view = nfc_view(text[r_start:r_end])
             morphs = [
                 MorphInfo(m.form, m.tag, view.from_orig(m.start - r_start), view.from_orig(m.end - r_start))
-                for start in sorted(morphs_at) if r_start <= start < r_end
+                for start in starts[bisect_left(starts, r_start):bisect_left(starts, r_end)]
                 for m in morphs_at[start]
             ]
             for c in find_all(view.text, morphs):
@@ -122,19 +123,20 @@ class ModelTagger:
         self.estimator = None
 
     def __call__(self, doc: Doc) -> Doc:
-        from kgov_ner.pipeline.features import doc_items
+        from kgov_ner.pipeline.features import DocTables, doc_items
         from kgov_ner.pipeline.model import bio_to_spans, merge_spans
 
         if self.estimator is None or len(doc) == 0:
             return doc
         model_spans = []
         known = getattr(self.estimator, "attributes", None)  # a loaded CRF says which attributes it weighs
+        tables = DocTables(doc)  # read once, whatever the number of regions
         for r_start, r_end in analysed_regions(doc):
             region = doc.char_span(r_start, r_end, alignment_mode="expand")
             if region is None or len(region) == 0:
                 continue
             # A loaded CRF: only the attributes it weighs; a fitted SequenceTagger: the feature dicts.
-            items = doc_items(doc, region.start, region.end, known)
+            items = doc_items(doc, region.start, region.end, known, tables)
             tags = self.estimator.predict([items])[0]
             model_spans.extend(bio_to_spans(region, tags))
         rule_spans = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
@@ -178,17 +180,34 @@ class BodyFilter:
             body = body_ranges(text, self.detector)
         body = [tuple(r) for r in body]
         doc._.body = body
+        overlaps = _overlap_test(body)
         kept = []
         for ent in doc.ents:
-            inside = any(s < ent.end_char and ent.start_char < e for s, e in body)
+            inside = overlaps(ent.start_char, ent.end_char)
             ent._.in_body = inside
             if inside or self.keep_boilerplate:
                 kept.append(ent)
         if len(kept) != len(doc.ents):
             doc.ents = kept
             for ent in doc.ents:  # Span objects are rebuilt: set the flag again
-                ent._.in_body = any(s < ent.end_char and ent.start_char < e for s, e in body)
+                ent._.in_body = overlaps(ent.start_char, ent.end_char)
         return doc
+
+
+def _overlap_test(ranges: list[tuple[int, int]]):
+    """``(start, end) -> bool``: whether ``[start, end)`` overlaps any of ``ranges``,
+    by binary search (a page may have many ranges and many entities)."""
+    ordered = sorted(ranges)
+    starts = [s for s, _ in ordered]
+    reach = []  # the furthest end among the ranges starting up to here
+    for _, e in ordered:
+        reach.append(max(e, reach[-1]) if reach else e)
+
+    def overlaps(start: int, end: int) -> bool:
+        k = bisect_left(starts, end) - 1  # the last range starting before ``end``
+        return k >= 0 and reach[k] > start
+
+    return overlaps
 
 
 def body_ranges(text: str, detector=None) -> list[tuple[int, int]]:

@@ -52,8 +52,22 @@ _QUOTE_OPEN = re.compile("[" + re.escape("".join(_QUOTE_PAIRS)) + "]")
 
 
 def quoted_spans(text: str) -> Iterator[tuple[int, int, bool]]:
-    """``(start, end, closed)`` of quoted stretches inside one line, marks excluded."""
+    """``(start, end, closed)`` of quoted stretches inside one line, marks excluded.
+
+    Linear in ``text``: the next line break and the next of each mark are
+    looked up once and reused until the scan passes them (a line of a
+    thousand unclosed quotes must not be searched to its end a thousand times).
+    """
     i, n = 0, len(text)
+    ahead: dict[str, int] = {}  # mark (or "\n") -> its next position after the last lookup; n: none
+
+    def next_of(ch: str, after: int) -> int:
+        pos = ahead.get(ch, -1)
+        if pos <= after:
+            pos = text.find(ch, after + 1)
+            pos = ahead[ch] = n if pos < 0 else pos
+        return pos
+
     while i < n:
         m = _QUOTE_OPEN.search(text, i)  # jump to the next quote mark
         if m is None:
@@ -61,12 +75,11 @@ def quoted_spans(text: str) -> Iterator[tuple[int, int, bool]]:
         i = m.start()
         ch = m.group()
         close = _QUOTE_PAIRS[ch]
-        line_end = text.find("\n", i)
-        line_end = n if line_end < 0 else line_end
-        j = text.find(close, i + 1, line_end)
+        line_end = next_of("\n", i)  # text[i] is the mark, not a line break
+        j = next_of(close, i)
         # A new opening mark of the same kind before the close: this one was never closed.
-        reopen = text.find(ch, i + 1, line_end) if ch != close else -1
-        if j < 0 or (0 <= reopen < j):
+        reopen = next_of(ch, i) if ch != close else n
+        if j >= line_end or reopen < j:
             yield i + 1, line_end, False
             i += 1
             continue

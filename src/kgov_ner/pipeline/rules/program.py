@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+from bisect import bisect_right
 from typing import Iterable, Iterator
 
 from kgov_ner.pipeline.rules.common import (HANGUL, LIST_ITEM_MARKERS, WORD_RE, Candidate, quoted_spans,
@@ -29,11 +30,13 @@ UNSPACED_GENERIC_TAIL = re.compile(r"\s?(?:사업평가|사업|평가)$")
 
 _SENTENCE_END = re.compile(r"(?:다|요|까|죠)[.!?]?\s*$|[.!?]\s")
 # "30억 규모의 청년창업 1, 2호 펀드": a named fund after an amount of 규모.
+_DAY_EVENT_RE = re.compile(r"(?<![\w])\d{1,2}\s?(?:데이|Day|DAY)(?![A-Za-z])")
 _FUND_RE = re.compile(
     f"규모의\\s(?P<name>[{HANGUL}A-Za-z0-9]+(?:,?\\s[{HANGUL}A-Za-z0-9]+){{0,4}}?\\s?(?:펀드|기금))"
 )
-_DAY_EVENT_RE = re.compile(r"(?<![\w])\d{1,2}\s?(?:데이|Day|DAY)(?![A-Za-z])")
 _CRITERIA_TAIL = re.compile(r"^\s*등\s?\d+\s?개\s?(?:분야|항목|지표|부문|영역)")
+#: The longest phrase :func:`_names_program` accepts.
+_NAME_MAX = 60
 _FOLLOWING_HEADS = frozenset({"사업", "프로그램", "평가", "공모", "공모전", "시상식", "사업평가", "프로젝트", "캠페인", "행사"})
 
 
@@ -45,7 +48,7 @@ def _program_head_regex() -> re.Pattern:
 def _names_program(phrase: str) -> bool:
     """A phrase names a program when it ends in a program head and is no sentence or tier."""
     phrase = phrase.strip()
-    if len(phrase) < 2 or len(phrase) > 60 or _SENTENCE_END.search(phrase):
+    if len(phrase) < 2 or len(phrase) > _NAME_MAX or _SENTENCE_END.search(phrase):
         return False
     if phrase in tiers() or default_gazetteer().lookup(phrase):
         return False
@@ -82,9 +85,11 @@ def find_programs(text: str, morphs_of=lambda s, e: None) -> Iterator[Candidate]
 
 def _quoted_programs(text: str) -> Iterator[Candidate]:
     """‘서울 희망일자리 만들기’, ‘2019 …’ 사업, and an unclosed quote's leading words."""
+    words = None
     for s, e, closed in quoted_spans(text):
         if not closed:
-            span = _unclosed_phrase(text, s, e)
+            words = words or _Words(text)
+            span = _unclosed_phrase(words, s, e)
             if span and _names_program(text[span[0]:span[1]]):
                 yield Candidate(span[0], span[1], "PROGRAM", "quote-unclosed", 0)
             continue
@@ -98,27 +103,67 @@ def _quoted_programs(text: str) -> Iterator[Candidate]:
             yield Candidate(ls, ls + len(stripped), "PROGRAM", "quote", 0)
 
 
-def _unclosed_phrase(text: str, start: int, end: int) -> tuple[int, int] | None:
+_WORD_TRAIL = ".,;:!?)]>’”"
+
+
+class _Words:
+    """The words of a text (``WORD_RE``), found once: an unclosed quote reads the
+    words after it, and a line may hold thousands of unclosed quotes."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.spans = [m.span() for m in WORD_RE.finditer(text)]
+        self.ends = [e for _, e in self.spans]
+        self._core_ends: dict[int, int] = {}
+
+    def core_end(self, k: int) -> int:
+        """Where word ``k`` ends without its trailing punctuation (computed once per word)."""
+        end = self._core_ends.get(k)
+        if end is None:
+            s, end = self.spans[k]
+            while end > s and self.text[end - 1] in _WORD_TRAIL:
+                end -= 1
+            self._core_ends[k] = end
+        return end
+
+
+def _particle_cut(text: str, start: int, end: int) -> int:
+    """How many characters of particles :func:`split_particles` takes off ``text[start:end]``."""
+    for cut in range(min(end - start - 2, 6), 0, -1):
+        if is_particle_run(text[end - cut:end]):
+            return cut
+    return 0
+
+
+def _unclosed_phrase(words: _Words, start: int, end: int) -> tuple[int, int] | None:
     """Words after an unclosed quote, up to the first word that carries a particle.
 
     That word's stem still belongs to the name when the words before it do
     not yet end in a program head (‘송파 사회적경제 장터의 → …장터), and does
-    not when they do (‘… 만들기사업 평가에서 → …만들기사업).
+    not when they do (‘… 만들기사업 평가에서 → …만들기사업). None when the
+    phrase would be longer than any name (:data:`_NAME_MAX`): then the scan
+    stops, so a line of unclosed quotes costs no more than its length.
     """
+    text = words.text
     last_end = None
     first = None
-    for m in WORD_RE.finditer(text, start, end):
-        w = m.group(0)
+    for k in range(bisect_right(words.ends, start), len(words.spans)):
+        ws, we = words.spans[k]
+        if ws >= end:
+            break
+        ws = max(ws, start)  # a quote inside a word: the word starts after it
         if first is None:
-            first = m.start()  # the name starts at its first word, not at spaces after the quote
-        core = w.rstrip(".,;:!?)]>’”")
-        stem, particles = split_particles(core)
-        if core == w and not particles:
-            last_end = m.end()
+            first = ws  # the name starts at its first word, not at spaces after the quote
+        core_end = max(ws, words.core_end(k))
+        stem_end = core_end - _particle_cut(text, ws, core_end)
+        if core_end == we and stem_end == we:
+            last_end = we
+            if last_end - first > _NAME_MAX:
+                return None  # too long to name a program, whatever follows
             continue
         done = last_end is not None and _names_program(text[start:last_end])
-        if not done and stem and _names_program(text[start:m.start() + len(stem)]):
-            last_end = m.start() + len(stem)
+        if not done and stem_end > ws and stem_end - first <= _NAME_MAX and _names_program(text[start:stem_end]):
+            last_end = stem_end
         break
     if last_end is None or first is None:
         return None
@@ -167,7 +212,7 @@ def _list_programs(text: str, morphs_of=lambda s, e: None) -> Iterator[tuple[int
     areas, and a measured criterion (세입 징수실적) is never a program.
     """
     for items in _list_blocks(text, morphs_of):
-        if len(items) < 2 or any(_CRITERIA_TAIL.match(c) for _, _, c in items):
+        if len(items) < 2 or any(criteria for _, _, criteria in items):
             continue
         for start, item, _ in items:
             words = item.split()
@@ -175,9 +220,9 @@ def _list_programs(text: str, morphs_of=lambda s, e: None) -> Iterator[tuple[int
                 yield start, item
 
 
-def _list_blocks(text: str, morphs_of) -> list[list[tuple[int, str, str]]]:
+def _list_blocks(text: str, morphs_of) -> list[list[tuple[int, str, bool]]]:
     """The items of each list: a line with markers, or a run of lines opening with one."""
-    blocks: list[list[tuple[int, str, str]]] = []
+    blocks: list[list[tuple[int, str, bool]]] = []
     prev_single = False
     for line_match in re.finditer(r"[^\n]+", text):
         items = list(_line_items(line_match.group(0), line_match.start(), morphs_of))
@@ -190,8 +235,13 @@ def _list_blocks(text: str, morphs_of) -> list[list[tuple[int, str, str]]]:
     return blocks
 
 
-def _line_items(line: str, base: int, morphs_of) -> Iterator[tuple[int, str, str]]:
-    """``(start, item, what closes it)`` of every list item on ``line`` (at offset ``base``)."""
+def _line_items(line: str, base: int, morphs_of) -> Iterator[tuple[int, str, bool]]:
+    """``(start, item, criteria)`` of every list item on ``line`` (at offset ``base``);
+    ``criteria``: what closes the item is "등 6개 분야" (:data:`_CRITERIA_TAIL`).
+
+    Only the item's own closing text is read for that: after it comes the next
+    marker, which the tail cannot match, so reading on to the line's end (once
+    per item) would find nothing more and cost the square of a long list."""
     marks = list(_ITEM_MARKER.finditer(line))
     for k, m in enumerate(marks):
         stop = marks[k + 1].start() if k + 1 < len(marks) else len(line)
@@ -203,7 +253,7 @@ def _line_items(line: str, base: int, morphs_of) -> Iterator[tuple[int, str, str
         if k + 1 == len(marks) and not cut:
             item = _cut_last_item(item, base + m.end() + lead, morphs_of)
         if item:
-            yield base + m.end() + lead, item, (raw[cut.start():] if cut else "") + line[stop:]
+            yield base + m.end() + lead, item, bool(cut and _CRITERIA_TAIL.match(raw[cut.start():]))
 
 
 def _cut_last_item(item: str, start: int, morphs_of) -> str:
@@ -250,10 +300,10 @@ def find_named_evaluations(text: str, morphs_of=lambda s, e: None) -> Iterator[C
     name words are nouns by Kiwi's reading (``좋은 평가`` is no name).
     """
     words = [(m.start(), m.end(), m.group(0)) for m in WORD_RE.finditer(text)]
-    quoted = [(s, e) for s, e, _ in quoted_spans(text)]
+    quoted = _QuotedTest(text)
     for i, (ws, _we, w) in enumerate(words):
         stem, head = _head_stem(w)
-        if head is None or not re.fullmatch(f"[{HANGUL}A-Za-z0-9·]+", stem) or any(s <= ws < e for s, e in quoted):
+        if head is None or not re.fullmatch(f"[{HANGUL}A-Za-z0-9·]+", stem) or quoted(ws):
             continue
         if stem == "대상" and i >= 1 and words[i - 1][2].endswith(_EVAL_HEADS[:-1]):
             continue  # 경진대회 대상: the prize, not a contest's name
@@ -261,6 +311,22 @@ def find_named_evaluations(text: str, morphs_of=lambda s, e: None) -> Iterator[C
         names += stem != head
         if (names >= 2 and stem != "대상") or names >= 3:
             yield Candidate(start if names else ws, ws + len(stem), "PROGRAM", "named-evaluation", 3)
+
+
+class _QuotedTest:
+    """Whether a position lies in a quoted stretch: a binary search, not a scan of
+    every stretch per word (unclosed stretches overlap, so the ends seen so far are kept)."""
+
+    def __init__(self, text: str) -> None:
+        self.starts: list[int] = []
+        self.reach: list[int] = []  # the furthest end of the stretches starting up to here
+        for s, e, _ in quoted_spans(text):
+            self.starts.append(s)
+            self.reach.append(max(e, self.reach[-1]) if self.reach else e)
+
+    def __call__(self, pos: int) -> bool:
+        k = bisect_right(self.starts, pos) - 1
+        return k >= 0 and self.reach[k] > pos
 
 
 def _head_stem(word: str) -> tuple[str, str | None]:
@@ -281,7 +347,7 @@ def _name_words_before(text, words, i, quoted, morphs_of) -> tuple[int, int]:
         ps, pe, pw = words[j]
         if "\n" in text[pe:start] or not _NAME_WORD.fullmatch(pw) or pw in _NOT_NAME_WORDS:
             break
-        if split_particles(pw)[1] or gaz.lookup(pw) or pw in tiers() or any(s <= ps < e for s, e in quoted):
+        if split_particles(pw)[1] or gaz.lookup(pw) or pw in tiers() or quoted(ps):
             break
         if not _nominal_word(morphs_of(ps, pe)):
             break
