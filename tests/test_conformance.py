@@ -129,6 +129,32 @@ def test_suite_is_not_copied_from_the_seeds(suite):
                 assert not any(sentence in t for t in seed_texts), (d.id, sentence)
 
 
+#: Length of a character run a conformance sentence may not share with a seed page.
+SEED_RUN = 12
+
+
+def test_suite_shares_no_12_character_run_with_the_seeds(suite):
+    """Issue 13: no sentence may copy even a phrase of a seed page.
+
+    Every ``SEED_RUN``-character substring of every sentence is looked up in the
+    seed texts; a shared run means the sentence was (partly) copied from a seed
+    and measures memory of the seeds rather than the guideline.
+    """
+    seeds = ROOT / "seeds" / "gold.jsonl"
+    if not seeds.exists():
+        pytest.skip("no seeds")
+    runs = set()
+    for seed in load_gold(seeds):
+        t = seed.text
+        runs.update(t[i:i + SEED_RUN] for i in range(len(t) - SEED_RUN + 1))
+    copied = {}
+    for d in suite:
+        shared = sorted({d.text[i:i + SEED_RUN] for i in range(len(d.text) - SEED_RUN + 1)} & runs)
+        if shared:
+            copied[d.id] = shared
+    assert not copied, f"{len(copied)} sentences share a {SEED_RUN}-character run with a seed: {copied}"
+
+
 def _per_rule_errors(docs, preds):
     errors = defaultdict(list)
     for doc, pred in zip(docs, preds):
