@@ -542,11 +542,11 @@ def test_long_input_refused_for_conll_in_process(small_long_limit, capsys):
 def test_long_input_in_a_jobs_worker(small_long_limit, tagger):
     """The --jobs worker function treats long inputs like the single-process path."""
     paths, long_text = small_long_limit
-    result = cli_tag._tag_one_file(tagger, (paths[1], "jsonl", None, None))
+    result = cli_tag._tag_one_file(tagger, (paths[1], "jsonl", None, None, None, None))
     assert not result["failed"]
     lines = [json.loads(line) for line in result["text"].splitlines()]
     assert lines == [{"file": paths[1], **e} for e in tag_long(tagger, long_text)]
-    result = cli_tag._tag_one_file(tagger, (paths[1], "conll", None, None))
+    result = cli_tag._tag_one_file(tagger, (paths[1], "conll", None, None, None, None))
     assert result["failed"] and result["text"] == ""
     assert "too long for --format conll" in "".join(result["messages"])
 

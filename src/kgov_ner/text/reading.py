@@ -19,7 +19,8 @@ Decoding order
        UTF-32 LE/BE, UTF-16 LE/BE (reported as ``"utf-16-le"`` etc.);
     2. known binary signatures (PNG, JPEG, PDF, ZIP, HWP/OLE, ...) and NUL
        bytes are rejected;
-    3. strict UTF-8 (``"utf-8"``), then strict CP949 (``"cp949"``);
+    3. strict UTF-8 (``"utf-8"``), then strict CP949 (``"cp949"``), refused when
+       the result is mostly Hanja (GBK Chinese decodes as CP949 mojibake);
     4. text with a high share of control characters is rejected as binary.
 
 Sniffing is about whole pages: a CP949 string of a few syllables can happen
@@ -340,7 +341,35 @@ def decode_bytes(data: bytes, name: str) -> Decoded:
                 f"not valid UTF-8 (byte {utf8_error.start}: {utf8_error.reason}) "
                 "nor CP949/EUC-KR; convert the file to UTF-8",
             ) from None
+    _refuse_foreign_cp949(text, name)
     return _check_text(Decoded(text, "cp949"), name)
+
+
+_HANGUL_SYLLABLE = re.compile("[\uac00-\ud7a3]")
+_HANJA = re.compile("[\u4e00-\u9fff\uf900-\ufaff]")
+#: A CP949 reading with at least this many Hanja, and more Hanja than half its Hangul, is refused.
+_MIN_FOREIGN_HANJA = 10
+
+
+def _refuse_foreign_cp949(text: str, name: str) -> None:
+    """Refuse bytes that are valid CP949 but are Chinese (GBK) or similar, not Korean.
+
+    GBK's two-byte range overlaps CP949's Hangul and Hanja blocks, so GBK
+    Chinese decodes without error into a mix of rare Hangul syllables and
+    Hanja (mojibake).  Modern Korean news is nearly all Hangul: a CP949
+    reading in which Hanja outnumber half the Hangul syllables is taken for
+    another encoding.  (Shift-JIS and EUC-JP Japanese are practically never
+    valid CP949 and fail decoding already.)
+    """
+    hanja = len(_HANJA.findall(text))
+    if hanja < _MIN_FOREIGN_HANJA:
+        return
+    hangul = len(_HANGUL_SYLLABLE.findall(text))
+    if hanja > hangul / 2:
+        raise InputError.for_file(
+            name, f"not UTF-8, and read as CP949 it is mostly Hanja ({hanja} Hanja, {hangul} Hangul): "
+                  "Chinese or Japanese text in another encoding (GBK, Big5, Shift-JIS)? Convert the file to UTF-8"
+        )
 
 
 HTML_SUFFIXES = (".html", ".htm")
