@@ -324,3 +324,12 @@ def test_cli_engine_dask_writes_the_local_engines_lines_to_its_output_file(tmp_p
     assert proc.stdout == ""
     assert out.read_text(encoding="utf-8") == local_seed_output  # replaced whole, nothing left of the old file
     assert not [p for p in tmp_path.iterdir() if p.name != "entities.jsonl"]  # no temporary file left behind
+
+
+def test_case15_a_scheduler_address_that_is_no_address(capsys):
+    """Issue 16, case 15: one line on stderr and status 2, not a ValueError traceback."""
+    out = io.StringIO()
+    assert kd.run_tag_dask([str(SEED_PAGES[0])], out, scheduler="not a url") == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("kgov-ner: cannot reach the Dask scheduler not a url")
+    assert out.getvalue() == ""
