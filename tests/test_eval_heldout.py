@@ -42,3 +42,12 @@ def test_merge_rules_scores_the_rule_layer_alone(tmp_path, capsys):
         assert eval_cli.run(_args(gold, merge=policy)) == 0
         scores[policy] = json.loads(capsys.readouterr().out)["body"]["strict"]["AWARD"]["tp"]
     assert scores["rules"] < scores["combined"]
+
+
+def test_training_reads_gold_with_a_byte_order_mark_as_eval_does(tmp_path):
+    from kgov_ner.training.train import read_jsonl
+
+    gold = tmp_path / "bom.jsonl"
+    gold.write_bytes("\ufeff".encode() + json.dumps({"id": "a", "text": "마포구", "label": [[0, 3, "DISTRICT"]]},
+                                                    ensure_ascii=False).encode() + b"\n")
+    assert read_jsonl(gold)[0]["text"] == "마포구"

@@ -35,7 +35,7 @@ SYNTH_SIZE = 400
 
 
 def read_jsonl(path: str | Path) -> list[dict]:
-    with open(path, encoding="utf-8") as fh:
+    with open(path, encoding="utf-8-sig")  # a BOM, as eval accepts it as fh:
         return [json.loads(line) for line in fh if line.strip()]
 
 
