@@ -35,7 +35,7 @@ SYNTH_SIZE = 400
 
 
 def read_jsonl(path: str | Path) -> list[dict]:
-    with open(path, encoding="utf-8-sig")  # a BOM, as eval accepts it as fh:
+    with open(path, encoding="utf-8-sig") as fh:  # a byte-order mark is read as eval reads it
         return [json.loads(line) for line in fh if line.strip()]
 
 
