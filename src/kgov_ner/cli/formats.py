@@ -12,7 +12,6 @@ import unicodedata
 from typing import TYPE_CHECKING, Any, Iterable, Protocol
 
 from kgov_ner.text.reading import PROG
-from kgov_ner.pipeline.tokenizer import sentences
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc, Span
@@ -78,6 +77,8 @@ def write_conll(out: Writable, name: str, doc: "Doc") -> None:
     file.
     """
     out.write(f"# file = {_one_line(name)}\n")
+    from kgov_ner.pipeline.tokenizer import sentences  # late: spaCy loads with the tagger, not at CLI start
+
     for sent in sentences(doc):
         lines = []
         for token in sent:
