@@ -13,6 +13,8 @@ in the README measures this choice against rules-only and model-only.
 
 from __future__ import annotations
 
+import bisect
+
 import json
 import threading
 from dataclasses import dataclass
@@ -131,14 +133,23 @@ def _rejoin_amounts(model_spans: list[Span3], rule_spans: list[Span3]) -> list[S
     model MONEY spans lie inside one rule MONEY span and nothing else
     overlaps it, the rule span stands for them.
     """
-    out = list(model_spans)
+    spans = sorted(model_spans)
+    starts = [m[0] for m in spans]
+    drop: set[int] = set()
+    joined: list[Span3] = []
     for start, end, label in rule_spans:
         if label != "MONEY":
             continue
-        touching = [m for m in out if m[0] < end and start < m[1]]
-        if len(touching) >= 2 and all(m[2] == "MONEY" and start <= m[0] and m[1] <= end for m in touching):
-            out = [m for m in out if m not in touching] + [(start, end, label)]
-    return sorted(out)
+        # the model spans overlapping [start, end): spans are disjoint and sorted, so they
+        # sit between the last one starting before ``start`` and the first starting at ``end``
+        lo = max(bisect.bisect_left(starts, start) - 1, 0)
+        hi = bisect.bisect_left(starts, end)
+        touching = [i for i in range(lo, hi) if spans[i][0] < end and start < spans[i][1] and i not in drop]
+        if len(touching) >= 2 and all(spans[i][2] == "MONEY" and start <= spans[i][0] and spans[i][1] <= end
+                                      for i in touching):
+            drop.update(touching)
+            joined.append((start, end, label))
+    return sorted([m for i, m in enumerate(spans) if i not in drop] + joined)
 
 
 # ------------------------------------------------------------ persistence
