@@ -82,6 +82,7 @@ from typing import Sequence
 
 from kgov_ner.pipeline.spans import trim_span
 from kgov_ner.pipeline.tokenizer import sentences
+from kgov_ner.pipeline.rules.official import HEAD_TITLES
 
 __all__ = ["COLUMNS", "extract_records", "sentences", "program_key"]
 
@@ -141,7 +142,6 @@ _YEAR_HISTORY_AFTER = re.compile(r"\s*(?:도\s*)?(?:에\s*이어|에\s*이은|�
 
 # Money: distributed to each member of a group, spent rather than received.
 _EACH_BEFORE = re.compile(r"(?:각각|각|개별|모두\s*각)\s*$")
-# 각각/각 standing as a word anywhere between a group and its amount: 김해시, 양산시도 각각 장려상을 받아 5천만원을
 # The awardees referred to by their number: 두 시에는, 나머지 세 곳은, 이들 두 자치구는.
 _NUMBERS = {"한": 1, "두": 2, "세": 3, "네": 4, "다섯": 5, "여섯": 6, "일곱": 7, "여덟": 8, "아홉": 9, "열": 10}
 _REFERENT = re.compile(
@@ -149,6 +149,7 @@ _REFERENT = re.compile(
     r"(?:곳|시|군|구|시군|시·군|자치구|기관|자치단체|지자체)(?:은|는|에는|에|이|가|도)(?![가-힣])"
 )
 _TOTAL_BEFORE = re.compile(r"(?:총|모두|전체|합계|합쳐)\s*$")
+# 각각/각 standing as a word anywhere between a group and its amount: 김해시, 양산시도 각각 장려상을 받아 5천만원을
 _EACH_WORD = re.compile(r"(?<![가-힣])(?:각각|각)(?![가-힣])")
 _EACH_AFTER = re.compile(r"\s*씩")
 _SPENDING_AFTER = re.compile(r"\s*(?:의\s*)?(?:규모|예산|사업비를\s*들|을\s*들|를\s*들|을\s*투입|를\s*투입|투입|을\s*투자|를\s*투자|투자|을\s*들여|를\s*들여)")
@@ -166,7 +167,6 @@ _EVALUATION_NAME = re.compile(r"평가|대상|경진|공모|시상|공시제|인
 _EVALUATION_AFTER = re.compile(r"[’'”\"」』》〉]*\s*(?:에서|의|에|결과|시상식|평가)")
 _PROJECT_AFTER = re.compile(r"[’'”\"」』》〉]*\s*(?:사업|으로|로|를\s*통해|을\s*통해|과|와|등|을|를)(?![가-힣]*(?:평가|대상))")
 
-_HEAD_ROLES = ("구청장", "군수", "시장", "도지사", "지사")
 _HEAD_LEVELS = {"구": ("gu",), "자치구": ("gu",), "군": ("gun",), "시": ("si",)}
 _UPPER_LEVELS = ("metro", "province")
 
@@ -369,7 +369,7 @@ class _DocContext:
                 continue
             role = (e.norm.get("role") or "").strip()
             district = e.norm.get("district")
-            if not district or not role.endswith(_HEAD_ROLES) or role.startswith("부"):
+            if not district or not role.endswith(HEAD_TITLES) or role.startswith("부"):
                 continue
             name = e.text.strip()
             found.setdefault(district, Counter())[name] += 1

@@ -29,8 +29,8 @@ GENERIC_TAIL = re.compile(r"\s?(?:사업\s?평가|사업|평가)$")
 UNSPACED_GENERIC_TAIL = re.compile(r"\s?(?:사업평가|사업|평가)$")
 
 _SENTENCE_END = re.compile(r"(?:다|요|까|죠)[.!?]?\s*$|[.!?]\s")
-# "30억 규모의 청년창업 1, 2호 펀드": a named fund after an amount of 규모.
 _DAY_EVENT_RE = re.compile(r"(?<![\w])\d{1,2}\s?(?:데이|Day|DAY)(?![A-Za-z])")
+# "30억 규모의 청년창업 1, 2호 펀드": a named fund after an amount of 규모.
 _FUND_RE = re.compile(
     f"규모의\\s(?P<name>[{HANGUL}A-Za-z0-9]+(?:,?\\s[{HANGUL}A-Za-z0-9]+){{0,4}}?\\s?(?:펀드|기금))"
 )
