@@ -6,7 +6,9 @@ and whose ``doc.ents`` carry the five labels of ANNOTATION.md.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import os
 import re
 import threading
@@ -307,7 +309,8 @@ class Tagger:
 
     def __call__(self, text: str) -> Doc:
         _check_text(text)
-        return self.nlp(text)
+        with gc_paused():
+            return self.nlp(text)
 
     def pipe(self, texts: Iterable[str], batch_size: int = 32) -> Iterator[Doc]:
         """Tag many texts; results come back in input order.
@@ -315,12 +318,41 @@ class Tagger:
         Kiwi analyses each batch in one call on its worker threads."""
         limit = self.nlp.max_length  # nlp(text) enforces it; the tokenizer's pipe does not
         docs = self.nlp.tokenizer.pipe((_check_length(_check_text(t), limit) for t in texts), batch_size=batch_size)
-        return self.nlp.pipe(docs, batch_size=batch_size)
+        return _paused_steps(self.nlp.pipe(docs, batch_size=batch_size))
 
     @staticmethod
     def entities(doc: Doc) -> list[dict]:
         """``doc.ents`` as plain dicts: ``{"start", "end", "label", "text"}``."""
         return [entity_dict(ent) for ent in doc.ents]
+
+
+@contextlib.contextmanager
+def gc_paused():
+    """Python's cycle collector off while a text is tagged, back as it was after.
+
+    Tagging allocates many small objects that live until the Doc is done;
+    the collector would scan them (and everything loaded before: spaCy,
+    the model) again and again, a cost that grows faster than the text
+    (16 times a line of punctuation took 23 times as long, 13 without it).
+    What tagging leaves for it is collected at its next run after.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _paused_steps(iterator: Iterator[Doc]) -> Iterator[Doc]:
+    """``iterator``'s items, each computed with the collector paused, but not while the caller holds one."""
+    while True:
+        with gc_paused():
+            item = next(iterator, None)
+        if item is None:
+            return
+        yield item
 
 
 def entity_dict(ent: Span) -> dict:

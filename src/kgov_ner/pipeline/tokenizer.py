@@ -20,11 +20,18 @@ from spacy.tokens import Doc, Token
 from spacy.vocab import Vocab
 
 from kgov_ner.pipeline.kiwi import Morph, get_kiwi, preload_kiwi  # noqa: F401 - re-exported
+from kgov_ner.text.chunking import iter_chunks
 
 
 MORPHS_KEY = "kgov_morphs"  # doc.user_data: token start offset -> tuple of Morph
 REGIONS_KEY = "kgov_regions"  # doc.user_data: the character ranges Kiwi analysed
 TEXT_KEY = "kgov_text"  # doc.user_data: the input string (spaCy rebuilds doc.text on each access)
+#: Kiwi's time grows faster than the length of what it is given (a 128,000-
+#: character page of short paragraphs takes 45 times as long as 8,000), so a
+#: region longer than this goes to Kiwi in pieces of at most this size, cut
+#: after a line break where there is one (a sentence end, a space otherwise).
+#: An article's body is shorter: its analysis is the same as in one piece.
+KIWI_PIECE_CHARS = 8000
 
 
 def doc_text(doc: Doc) -> str:
@@ -130,13 +137,18 @@ class KiwiTokenizer:
 
     def _pipe_batch(self, texts: list[str]) -> Iterator[Doc]:
         plans = [self._regions_of(t) for t in texts]
-        pieces = [t[s:e] for t, regions in zip(texts, plans) for s, e in regions]
+        # Per text, the pieces Kiwi analyses (a region, or a part of a long
+        # one), each with its start offset in the text.
+        plan_pieces = [[(s + offset, chunk) for s, e in regions
+                        for offset, chunk in iter_chunks(t[s:e], KIWI_PIECE_CHARS)]
+                       for t, regions in zip(texts, plans)]
+        pieces = [chunk for per_text in plan_pieces for _, chunk in per_text]
         kiwi = get_kiwi(self.num_workers)
         analysed = iter(kiwi.tokenize(pieces) if len(pieces) > 1 else [kiwi.tokenize(p) for p in pieces])
-        for text, regions in zip(texts, plans):
+        for text, regions, per_text in zip(texts, plans, plan_pieces):
             morphs: list[Morph] = []
             sent_of_start: dict[int, tuple[int, int]] = {}
-            for r, (start, _) in enumerate(regions):
+            for r, (start, _) in enumerate(per_text):
                 for kt in next(analysed):
                     m = Morph(kt.form, kt.tag, kt.start + start, kt.start + start + kt.len)
                     morphs.append(m)

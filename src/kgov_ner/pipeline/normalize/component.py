@@ -7,6 +7,7 @@ normalisers of this package; :class:`Normalizer` (factory
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Callable
 
 from spacy.language import Language
@@ -45,18 +46,25 @@ def _normalize(doc, ent, ctx: Callable[[], DistrictContext], districts: Callable
                index: Callable[[], dict] | None = None) -> dict:
     index = index or _lazy(lambda: district_index(districts()))
     label = ent.label_
-    if label == "MONEY":
-        return normalize_money(ent.text)
-    if label == "AWARD":
-        return normalize_award(ent.text)
-    if label == "PROGRAM":
-        return normalize_program(ent.text)
+    if label in _BY_SURFACE:
+        return dict(_by_surface(label, ent.text))  # a copy: the caller may change it
     if label == "DISTRICT":
         return normalize_district(ent.text, ctx().at(ent.start_char, ent.end_char))
     if label == "OFFICIAL":
         return normalize_official(doc_text(doc), ent.start_char, ent.end_char, districts(), context=ctx(),
                                   index=index())
     return {"reason": f"no normaliser for label {label!r}"}
+
+
+#: Labels whose norm depends on the surface alone.
+_BY_SURFACE = {"MONEY": normalize_money, "AWARD": normalize_award, "PROGRAM": normalize_program}
+
+
+@functools.lru_cache(maxsize=8192)
+def _by_surface(label: str, text: str) -> dict:
+    """The norm of a MONEY, AWARD or PROGRAM surface, computed once per surface
+    (a page names its tiers, amounts and program again and again)."""
+    return _BY_SURFACE[label](text)
 
 
 def _lazy(make: Callable[[], Any]) -> Callable[[], Any]:
