@@ -75,6 +75,7 @@ them; no names of particular governments or programs are built in.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -102,7 +103,9 @@ def _place_words() -> str:
     from kgov_ner.resources.gazetteer import default_gazetteer
 
     words = sorted(default_gazetteer().region_words(), key=len, reverse=True)
-    return "|".join(["광역", "기초", *map(re.escape, words)])
+    # 광역자치단체 부문 경상북도, 기초 부문 전북 군산시: the class of the award, then the government.
+    return "|".join(["(?:광역|기초)(?:자치단체|지자체)?(?:\\s*(?:부문|분야)(?:에서는|에서|에는|은|는)?)?",
+                     *map(re.escape, words)])
 
 
 _PLACE = _place_words()
@@ -111,12 +114,14 @@ _GROUP_SEP = re.compile(
 )
 _GROUP_SEP_HAS = re.compile(r"[\s,、·ㆍ・]|및|와|과|그리고")
 # After a tier: the districts that follow receive it.
-_FORWARD = re.compile(rf"^[{_CLOSE_QUOTES}]*\s*(?:에는|에|엔|은|는|으로는|로는)\s*[:：]?\s*$")
+_FORWARD = re.compile(rf"^[{_CLOSE_QUOTES}]*\s*(?:에는|에|엔|은|는|으로는|로는)\s*[:：]?\s*(?:(?:PLACE)\s+)*$".replace("PLACE", _PLACE))
 _FORWARD_BARE = re.compile(rf"^[{_CLOSE_QUOTES}]*\s*(?:\([^()]{{0,30}}\))?\s*[:：\-–]?\s*(?:(?:PLACE)\s+)*$".replace("PLACE", _PLACE))
 # "최우수구로 선정된 마포구", "우수상을 받은 고창군"
 _RELATIVE = re.compile(
     rf"^[{_CLOSE_QUOTES}]*\s*(?:으로|로|에|을|를)?\s*"
-    r"(?:선정|뽑|지정|꼽|수상|받|차지|이름을\s*올|올)[가-힣]*?(?:된|힌|한|은|던|린|른)\s*$"
+    r"(?:선정|뽑|지정|꼽|수상|받|차지|이름을\s*올|올)[가-힣]*?(?:된|힌|한|은|던|린|른)\s*"
+    # … 받은 광역자치단체는 제주도와 대구시: a class noun between the verb and the winners
+    r"(?:(?:광역|기초)?(?:자치단체|지자체|기관|시군|시·군|자치구|시도|시·도|곳)(?:은|는|로는)?\s*)?$"
 )
 # A group followed by these is a point of comparison, not the awardee.
 _NOT_AWARDEE_AFTER = re.compile(r"\s*(?:\([^()]{0,40}\))?\s*(?:에\s*이어|에\s*이은|의\s*뒤를|보다|와\s*달리|과\s*달리|을\s*제치고|를\s*제치고)")
@@ -127,8 +132,13 @@ _VENUE_AFTER = re.compile(
 )
 # An upper-level government that runs the evaluation rather than wins it.
 _EVALUATOR_WORDS = re.compile(r"평가|주관|주최|실시|발표|따르면|선정한|결과|대상으로|벌인|진행한")
+# … unless another body is named as the one that runs it: 경기도가 고용노동부
+# 주관 ‘…’에서 대통령상을, 울산시는 고용노동부가 … 벌인 ‘…’에서 A등급을.
+_OTHER_EVALUATOR = re.compile(r"[가-힣]+(?:부|처|청|위원회|공단|재단|협회)(?:\s*(?:주관|주최)|가|이|는|에서)(?![가-힣])")
 # A government marked as subject/topic: blocks a money tie across it.
 _SUBJECT_AFTER = re.compile(r"\s*(?:\([^()]{0,40}\))?\s*(?:은|는|이|가|에서는|도)(?![가-힣])")
+# 광역 부문 경상북도, 광역자치단체 부문에서는 경기도가: an upper level named as a winner of its class.
+_UPPER_CLASS_BEFORE = re.compile(r"광역(?:자치단체|지자체)?\s*(?:부문|분야)?\s*(?:에서는|에서|에는|은|는)?\s*$")
 _SELECTED = re.compile(r"선정|뽑혔|뽑혀|뽑힌|지정")
 # 시는/도가 …: a government referred to by its level; it blocks a money tie
 # unless it is the awardee's own level (구는 in an article about a 구).
@@ -518,7 +528,8 @@ class _Extractor:
         capable = [
             d for d in districts
             if not _VENUE_AFTER.match(self.text, d.end, e)
-            and (self.ctx.awardee_capable(d) or self._upper_wins_here(d, districts, awards, e))
+            and (self.ctx.awardee_capable(d) or self._upper_wins_here(d, districts, awards, e)
+                 or _UPPER_CLASS_BEFORE.search(self.text, max(s, d.start - 16), d.start))
         ]
         return _Sentence(
             start=s, end=e, districts=districts,
@@ -533,11 +544,14 @@ class _Extractor:
         here: its subject particle, then an award with no other government or
         evaluator word between (광역 부문에서는 경상남도가 우수상을 받았다)."""
         nxt = next((a for a in awards if a.start >= d.end), None)
-        if nxt is None or nxt.start - d.end > 30 or not _SUBJECT_AFTER.match(self.text, d.end, e):
+        if nxt is None or not _SUBJECT_AFTER.match(self.text, d.end, e):
             return False
         if any(d.end <= o.start < nxt.start for o in districts):
             return False
-        return not _EVALUATOR_WORDS.search(self.text, d.end, nxt.start)
+        between = self.text[d.end:nxt.start]
+        if _OTHER_EVALUATOR.search(between):
+            return True
+        return nxt.start - d.end <= 30 and not _EVALUATOR_WORDS.search(between)
 
     def sentence(self, sent: _Sentence, pending: _Ent | None) -> tuple[list[_Row], _Ent | None]:
         """The rows of one sentence, and a tier it hands to the next one (see the module docstring)."""
@@ -839,9 +853,21 @@ def _programs_agree(a: str | None, b: str | None) -> bool:
     ka, kb = program_key(a), program_key(b)
     if ka == kb or ka in kb or kb in ka:
         return True
-    # a headline shortens or rewords the name: 경남 일자리 / 경남 청년 일자리 만들기
-    ta, tb = set(a.casefold().split()), set(b.casefold().split())
+    # a headline shortens or rewords the name: 경남 일자리 / 경남 청년 일자리 만들기,
+    # and puts the region before it: 충남 사회적경제 / 시군 사회적경제 활성화
+    regions = _region_words()
+    ta, tb = set(a.casefold().split()) - regions, set(b.casefold().split()) - regions
+    if not ta or not tb:
+        return False
     return ta <= tb or tb <= ta or len(ta & tb) >= 0.5 * len(ta | tb)
+
+
+@functools.lru_cache(maxsize=1)
+def _region_words() -> frozenset[str]:
+    """The words that name a region (충남, 전북, 경기, 서울), which a headline puts before a program's name."""
+    from kgov_ner.resources.gazetteer import default_gazetteer
+
+    return frozenset(default_gazetteer().region_words())
 
 
 def _same_award(x: _Row, y: _Row) -> bool:
