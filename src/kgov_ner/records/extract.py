@@ -142,7 +142,7 @@ _UPPER_CLASS_BEFORE = re.compile(r"광역(?:자치단체|지자체)?\s*(?:부문
 _SELECTED = re.compile(r"선정|뽑혔|뽑혀|뽑힌|지정")
 # 시는/도가 …: a government referred to by its level; it blocks a money tie
 # unless it is the awardee's own level (구는 in an article about a 구).
-_PRONOUN_SUBJECT = re.compile(r"(?<![가-힣])(시|도|구|군)(?:는|가|에서는)(?=\s)")
+_PRONOUN_SUBJECT = re.compile(r"(?<![가-힣])(시|도|구|군)(?:은|는|이|가|에서는)(?=\s)")
 _PRONOUN_LEVELS = {"시": ("si", "metro"), "도": ("province",), "구": ("gu",), "군": ("gun",)}
 
 _STREAK = re.compile(r"(?<![0-9])([0-9]{1,3})\s*(?:년|회)\s*연속")
@@ -226,6 +226,7 @@ class _Row:
     group_size: int
     award_end: int
     level: str | None  # the district's level (gu, gun, si, ...)
+    issuer: bool  # the award is an issuer's prize (장관상, 대통령상): a rank tier of the same win replaces it
     district_start: int | None  # where the district is named in the sentence (None: the page's district)
 
     @property
@@ -502,6 +503,7 @@ class _Extractor:
         self.money_facts: list[tuple[str, int]] = []  # (district key, krw) from non-award sentences
         self.tier_money: dict[str, set[int]] = {}  # tier -> amounts a sentence gives each holder of it
         self.last_rows: list[_Row] = []  # the awardees of the paragraph's last award sentence
+        self.first_awardees: list[_Ent] = []  # each government given a row, at its first one
 
     # -------------------------------------------------------------- sentences
     def run(self) -> list[_Row]:
@@ -517,6 +519,10 @@ class _Extractor:
                 continue
             new, unattached = self.sentence(self._sort(s, e, ents), pending)
             rows.extend(new)
+            for r in new:
+                d = self.ctx.first_mention.get(r.key)
+                if d is not None and d not in self.first_awardees:
+                    self.first_awardees.append(d)
             if new:
                 self.last_rows = new
             pending = unattached
@@ -618,9 +624,20 @@ class _Extractor:
                 given[i].append(_Group([sent.groups[0].members[0]]))
             elif not sent.groups and self.ctx.page_district is not None:
                 given[i].append(None)  # the page's district
+            elif not sent.groups and self._lead_of_level(sent) is not None:
+                given[i].append(_Group([self._lead_of_level(sent)]))
             elif not sent.groups:
                 unattached = a
         return unattached
+
+    def _lead_of_level(self, sent: _Sentence) -> _Ent | None:
+        """구는 …, 군은 … opening a sentence on a page about several governments: the first
+        awardee of the page at that level (the story's subject), if there is one."""
+        p = _PRONOUN_SUBJECT.match(self.text, sent.start)
+        if p is None:
+            return None
+        levels = _PRONOUN_LEVELS[p.group(1)]
+        return next((d for d in self.first_awardees if d.norm.get("level") in levels), None)
 
     # -------------------------------------------------------------- rows
     def rows_for(self, sent: _Sentence, pairs: _Pairs) -> list[_Row]:
@@ -651,6 +668,7 @@ class _Extractor:
                     sent_start=sent_start, sent_end=sent_end,
                     owner_pos=owner_pos, group_size=len(members), award_end=a.end,
                     level=d.norm.get("level"), district_start=d.start if g is not None else None,
+                    issuer=a.norm.get("kind") in _ISSUER_KINDS,
                 ))
         self.tie_money(rows, sent)
         return rows
@@ -801,6 +819,104 @@ class _Extractor:
             waiting = []
 
 
+# ----------------------------------------------------------------- prize schedules
+
+# Between who gets an amount and the amount, in a prize schedule: a particle, 각/각각.
+_SCHEDULE_GAP = re.compile(
+    rf"^[{_CLOSE_QUOTES})]*\s*(?:\([^()]{{0,30}}\)\s*)?(?:은|는|이|가|에는|에|에게|엔)?\s*[:：]?\s*(?:각각|각)?\s*$"
+)
+# A tier named as a class of winners (우수시군이 7천만원씩, 최우수 2천만원): not an AWARD, but a holder.
+_TIER_WORD = re.compile(
+    r"(?<![가-힣])(?:종합\s*)?(?:대상|최우수|우수|장려|특별|노력|모범)"
+    r"(?:\s*(?:상|기관|시군|시·군|지자체|자치구|구|군|시))?(?![가-힣])"
+)
+# Winners referred to by their number: 두 곳은 각각, 나머지 네 곳 각.
+_COUNTED = re.compile(
+    r"(?<![가-힣])(?:나머지\s*|이들\s*)?(한|두|세|네|다섯|여섯|일곱|여덟|아홉|열|[0-9]{1,2})\s*(?:개\s*)?"
+    r"(?:곳|시군|시·군|자치구|기관|자치단체|지자체)(?=(?:은|는|에는|에|이|가)?(?![가-힣]))"
+)
+
+
+@dataclass
+class _Holder:
+    start: int
+    end: int
+    keys: tuple[str, ...] = ()  # the districts of a group
+    tier: str | None = None  # a tier named as a class
+    count: int | None = None  # a number of winners
+
+
+def _holders(text: str, s: int, e: int, ents: list[_Ent]) -> list[_Holder]:
+    """Who an amount of the unit ``[s, e)`` may go to: groups of districts, tiers, numbers of winners."""
+    from kgov_ner.pipeline.normalize import normalize_award
+
+    inside = [x for x in ents if s <= x.start < e]
+    out = [_Holder(g.start, g.end, keys=tuple(_dkey(d) for d in g.members))
+           for g in _groups(text, [x for x in inside if x.label == "DISTRICT"])]
+    out += [_Holder(a.start, a.end, tier=a.norm["tier"]) for a in inside if a.label == "AWARD" and a.norm.get("tier")]
+    free = [m for m in _TIER_WORD.finditer(text, s, e) if not any(x.start < m.end() and m.start() < x.end for x in inside)]
+    out += [_Holder(m.start(), m.end(), tier=normalize_award(m.group(0)).get("tier")) for m in free]
+    out += [_Holder(m.start(), m.end(), count=_NUMBERS.get(m.group(1)) or int(m.group(1)))
+            for m in _COUNTED.finditer(text, s, e)]
+    out = sorted((h for h in out if h.keys or h.tier or h.count), key=lambda h: h.end)
+    # 종합대상 두 곳에 각 2억원: a tier, then how many hold it — one holder
+    for i in range(len(out) - 1, 0, -1):
+        h, prev = out[i], out[i - 1]
+        if h.count and prev.tier and not text[prev.end:h.start].strip():
+            out[i - 1:i + 1] = [_Holder(prev.start, h.end, tier=prev.tier, count=h.count)]
+    return out
+
+
+def _schedule_targets(h: _Holder, rows: list[_Row], each: bool) -> list[_Row]:
+    """The rows without an amount that holder *h* stands for (none when that is not clear)."""
+    open_rows = [r for r in rows if r.krw is None]
+    if h.keys:
+        if len(h.keys) > 1 and not each:
+            return []  # a total for the group
+        found = [[r for r in open_rows if r.key == k] for k in h.keys]
+        return [rs[0] for rs in found if len(rs) == 1]
+    if h.tier:
+        return [r for r in open_rows if r.tier == h.tier]
+    if h.count > 1 and not each:
+        return []  # 11곳에 10억원: a total
+    # a number of winners: the one tier that many still wait for, or all who wait
+    by_tier: dict[str, list[_Row]] = {}
+    for r in open_rows:
+        by_tier.setdefault(r.tier or "", []).append(r)
+    sized = [rs for rs in by_tier.values() if len({r.key for r in rs}) == h.count]
+    if len(sized) == 1:
+        return sized[0]
+    return open_rows if len(open_rows) == h.count == len({r.key for r in open_rows}) else []
+
+
+def _schedule_money(text: str, units: list[tuple[int, int, int]], ents: list[_Ent], rows: list[_Row]) -> None:
+    """Prize schedules: an amount right after who gets it (``김천시 1,000만원, 영주시·성주군
+    각 700만원``, ``우수시군이 7천만원씩``, ``나머지 네 곳 각 400만원``, a table row naming one
+    government and one amount) goes to the rows still without one."""
+    for s, e, _ in units:
+        money = [m for m in ents if m.label == "MONEY" and s <= m.start < e and isinstance(m.norm.get("krw"), int)]
+        if not money:
+            continue
+        holders = _holders(text, s, e, ents)
+        if text.count("|", s, e) >= 2:  # a table row: one government, one amount
+            groups = [h for h in holders if h.keys]
+            if len(money) == 1 and len(groups) == 1 and len(groups[0].keys) == 1:
+                for r in _schedule_targets(groups[0], rows, each=False):
+                    r.krw = money[0].norm["krw"]
+            continue
+        since = s
+        for m in money:
+            before = [h for h in holders if since <= h.start and h.end <= m.start]
+            since = m.end
+            if not before or not _SCHEDULE_GAP.match(text[before[-1].end:m.start]):
+                continue
+            if _SPENDING_AFTER.match(text, m.end, e):
+                continue
+            each = _each(text, m, e) or "각" in text[before[-1].end:m.start]
+            for r in _schedule_targets(before[-1], rows, each):
+                r.krw = m.norm["krw"]
+
+
 def _each(text: str, m: _Ent, e: int) -> bool:
     """Whether the amount *m* is given to each member of a group: 각 8000만원, 8000만원씩."""
     return bool(_EACH_BEFORE.search(text[max(0, m.start - 6):m.start]) or _EACH_AFTER.match(text, m.end, e))
@@ -895,7 +1011,27 @@ def _merge(rows: list[_Row], ctx: _DocContext) -> list[_Row]:
                 break
         else:
             merged.append(r)
-    return merged
+    return _issuer_into_rank(merged)
+
+
+def _issuer_into_rank(rows: list[_Row]) -> list[_Row]:
+    """``우수상을 받았다 … 구는 고용노동부 장관상을 받았다``: one win named two ways across
+    sentences. An issuer's prize of a government that has exactly one rank tier row
+    agreeing in year (and program, when the prize names one) is that row — of several,
+    the last one stated before the prize; its missing fields come from it."""
+    out = []
+    for r in rows:
+        ranked = [m for m in rows if not m.issuer and m.key == r.key and _years_agree(m.year, r.year)
+                  and (r.program is None or (m.program is not None and _programs_agree(m.program, r.program)))]
+        if len(ranked) > 1:
+            ranked = [max((m for m in ranked if m.sent_start <= r.sent_start), key=lambda m: m.sent_start, default=None)]
+        if not r.issuer or len(ranked) != 1 or ranked[0] is None:
+            out.append(r)
+            continue
+        for name in ("program", "year", "krw", "streak"):
+            if getattr(ranked[0], name) is None and getattr(r, name) is not None:
+                setattr(ranked[0], name, getattr(r, name))
+    return out
 
 
 # ----------------------------------------------------------------- public API
@@ -910,6 +1046,7 @@ def extract_records(doc, file: str = "") -> list[dict]:
     ex = _Extractor(doc, file)
     rows = ex.run()
     ctx = ex.ctx
+    _schedule_money(ex.text, ex.units, ex.ents, rows)
     facts: dict[str, set[int]] = {}
     for key, krw in ex.money_facts:
         facts.setdefault(key, set()).add(krw)
