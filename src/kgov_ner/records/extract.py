@@ -110,7 +110,8 @@ def _place_words() -> str:
 
 _PLACE = _place_words()
 _GROUP_SEP = re.compile(
-    r"^(?:\s*\([^()]{0,40}\))?[\s,、·ㆍ・]*(?:(?:및|와|과|그리고)\s+)?[\s,、·ㆍ・]*(?:(?:PLACE)\s+)*$".replace("PLACE", _PLACE)
+    r"^(?:\s*\([^()]{0,40}\))?[\s,、·ㆍ・]*(?:(?:및|와|과|그리고)\s+|(?:와|과)\s*함께\s+|(?:을|를)\s*비롯(?:해|하여|한)\s+)?"
+    r"[\s,、·ㆍ・]*(?:(?:PLACE)\s+)*$".replace("PLACE", _PLACE)
 )
 _GROUP_SEP_HAS = re.compile(r"[\s,、·ㆍ・]|및|와|과|그리고")
 # After a tier: the districts that follow receive it.
@@ -119,7 +120,7 @@ _FORWARD_BARE = re.compile(rf"^[{_CLOSE_QUOTES}]*\s*(?:\([^()]{{0,30}}\))?\s*[:�
 # "최우수구로 선정된 마포구", "우수상을 받은 고창군"
 _RELATIVE = re.compile(
     rf"^[{_CLOSE_QUOTES}]*\s*(?:으로|로|에|을|를)?\s*"
-    r"(?:선정|뽑|지정|꼽|수상|받|차지|이름을\s*올|올)[가-힣]*?(?:된|힌|한|은|던|린|른)\s*"
+    r"(?:든|(?:선정|뽑|지정|꼽|수상|받|차지|이름을\s*올|올)[가-힣]*?(?:된|힌|한|은|던|린|른))\s*"
     # … 받은 광역자치단체는 제주도와 대구시: a class noun between the verb and the winners
     r"(?:(?:광역|기초)?(?:자치단체|지자체|기관|시군|시·군|자치구|시도|시·도|곳)(?:은|는|로는)?\s*)?$"
 )
@@ -129,6 +130,8 @@ _NOT_AWARDEE_AFTER = re.compile(r"\s*(?:\([^()]{0,40}\))?\s*(?:에\s*이어|에\
 # 시상식, 서울 중구 프레스센터에서 열린.
 _VENUE_AFTER = re.compile(
     r"(?:(?:\s+[가-힣A-Za-z0-9·]+){1,3}?)?에서\s*(?:열린|개최된|진행된|있은|열렸|개최됐|진행됐|치러진)"
+    # 세종시 정부세종컨벤션센터에서 우수상을 받은: a hall in that government's territory
+    r"|(?:\s+[가-힣A-Za-z0-9·]*(?:센터|회관|청사|홀|호텔|강당|본관|별관|상황실|회의실)){1,2}에서(?![가-힣])"
 )
 # An upper-level government that runs the evaluation rather than wins it.
 _EVALUATOR_WORDS = re.compile(r"평가|주관|주최|실시|발표|따르면|선정한|결과|대상으로|벌인|진행한")
@@ -169,7 +172,7 @@ _AWARD_MONEY = re.compile(r"인센티브|지원금|상금|포상금|시상금|�
 _CARRIED_SUBJECT = re.compile(r"(?:^|\s)(?:이들\s*)?(?:자치구|자치단체|기관|지자체|시군|구|군|시|도)(?:는|가|도|에는)(?=\s)|부상으로|이와\s*함께")
 # Past wins cited for a streak: 2018년 장려, 2019년 우수에 이어 (not this year's awards).
 _PAST_YEAR_BEFORE = re.compile(r"(?:19|20)[0-9]{2}\s*년(?:에는?|엔)?\s*[‘'\"“]?$|지난해\s*[‘'\"“]?$|전년\s*[‘'\"“]?$")
-_PAST_AFTER = re.compile(r"[^.。]{0,40}?(?:에\s*이어|에\s*이은|에\s*머물렀|에서\s*올해)")
+_PAST_AFTER = re.compile(r"[^.。]{0,40}?(?:에\s*이어|에\s*이은|에\s*머물렀|에서\s*올해)|\s*(?:을\s*받은\s*|를\s*받은\s*)?(?:이후|이래)(?![가-힣])")
 # A dateline: 2018.06.21, 2018-06-21, 2018년 6월 21일, 2018. 5. 29.
 _DATELINE = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})\s*(?:[.\-/]\s*[01]?[0-9]\s*[.\-/]\s*[0-3]?[0-9]|년\s*[01]?[0-9]\s*월\s*[0-3]?[0-9]\s*일)")
 # A program named as the evaluation (rather than a project the district ran).
@@ -418,7 +421,8 @@ def _head_fits(award: _Ent, group: _Group) -> bool:
     levels = _HEAD_LEVELS.get(award.norm.get("head") or "")
     if not levels:
         return True
-    return all(m.norm.get("level") in levels or m.norm.get("level") is None for m in group.members)
+    # 수성구와 달성군을 우수구로: a 구·군 group under a 구 tier; a group of 시 alone is not one
+    return any(m.norm.get("level") in levels or m.norm.get("level") is None for m in group.members)
 
 
 def _streak(text: str, s: int, e: int, award: _Ent, others: Sequence[tuple[int, int]] = ()) -> int | None:
@@ -530,7 +534,13 @@ class _Extractor:
 
     def _sort(self, s: int, e: int, ents: list[_Ent]) -> _Sentence:
         districts = [x for x in ents if x.label == "DISTRICT"]
-        awards = _one_name_per_win(self.text, [x for x in ents if x.label == "AWARD" and x.norm.get("tier")])
+        money_starts = {x.start for x in ents if x.label == "MONEY"}
+        # schedule lines (우수시군이 7천만원씩) are read by _schedule_money, not here
+        entries = [x for x in ents if x.label == "AWARD" and _tier_money_entry(self.text, x, e, money_starts)]
+        scheduled = {_TIER_HOLDS.match(self.text, x.end, e).end() for x in entries}
+        awards = _one_name_per_win(self.text, [
+            x for x in ents if x.label == "AWARD" and x.norm.get("tier") and x not in entries
+        ])
         capable = [
             d for d in districts
             if not _VENUE_AFTER.match(self.text, d.end, e)
@@ -542,7 +552,7 @@ class _Extractor:
             groups=_groups(self.text, capable),
             awards=awards,
             programs=[x for x in ents if x.label == "PROGRAM" and x.norm.get("name")],
-            money=[x for x in ents if x.label == "MONEY" and isinstance(x.norm.get("krw"), int)],
+            money=[x for x in ents if x.label == "MONEY" and isinstance(x.norm.get("krw"), int) and x.start not in scheduled],
         )
 
     def _upper_wins_here(self, d: _Ent, districts: list[_Ent], awards: list[_Ent], e: int) -> bool:
@@ -917,6 +927,17 @@ def _schedule_money(text: str, units: list[tuple[int, int, int]], ents: list[_En
                 r.krw = m.norm["krw"]
 
 
+# 우수시군이 7천만원씩, 최우수상에는 1억원: a tier as the holder of an amount.
+_TIER_HOLDS = re.compile(r"\s*(?:이|가|은|는|에는|에게)\s*(?:각각|각)?\s*")
+
+
+def _tier_money_entry(text: str, a: _Ent, e: int, money_starts: set[int]) -> bool:
+    """Whether the AWARD *a* is a line of a prize schedule (who holds that tier gets the
+    amount that follows) rather than an award given in this sentence."""
+    m = _TIER_HOLDS.match(text, a.end, e)
+    return m is not None and m.end() in money_starts
+
+
 def _each(text: str, m: _Ent, e: int) -> bool:
     """Whether the amount *m* is given to each member of a group: 각 8000만원, 8000만원씩."""
     return bool(_EACH_BEFORE.search(text[max(0, m.start - 6):m.start]) or _EACH_AFTER.match(text, m.end, e))
@@ -987,11 +1008,10 @@ def _region_words() -> frozenset[str]:
 
 
 def _same_award(x: _Row, y: _Row) -> bool:
-    if x.key != y.key or x.tier != y.tier or not _years_agree(x.year, y.year):
-        return False
-    if _programs_agree(x.program, y.program):
-        return True
-    return x.streak is not None and x.streak == y.streak
+    """One row per government and tier in a story (the corpus's record convention):
+    a headline, a lead and a later paragraph name one win with different words
+    (서울시 일자리 인센티브 평가 / 2012 자치구 인센티브 사업 평가, 행안부 일자리 평가)."""
+    return x.key == y.key and x.tier == y.tier
 
 
 def _merge(rows: list[_Row], ctx: _DocContext) -> list[_Row]:
