@@ -321,6 +321,8 @@ class _DocContext:
         for key in counts:
             longer = [k for k in counts if k != key and key in k]
             best = max(longer, key=lambda k: (k in dated, counts[k], len(k))) if longer else key
+            if key in dated and best not in dated:
+                best = key  # the dated formal name (2012년 시군 …), not a headline's (전남 시군 …)
             self.canonical[key] = names[best].most_common(1)[0][0]
         self.program_count = Counter()
         years: dict[str, set[int]] = {}
@@ -331,16 +333,22 @@ class _DocContext:
                 years.setdefault(name, set()).add(e.norm["year"])
         self.program_year = {n: next(iter(y)) for n, y in years.items() if len(y) == 1}
         self.evaluations = {program_key(self.program_name(p)) for p in progs if self._names_evaluation(p)}
-        # main program: the evaluation most named on the page; failing that, the
-        # program most named in sentences that state an award
+        # main program: the evaluation most named in the headline, the lead and the
+        # sentences that state an award; failing that, the program most named there
         award_sents = [
             (s, e) for s, e in sentences
             if any(a.label == "AWARD" and s <= a.start < e for a in ents)
         ]
+        # an evaluation named only deep in the story, where no award is stated, is an
+        # event a government held (강남구에서는 … 취업경진대회를 개최하였다), not the one won
+        lead = [(s, e) for s, e in sentences if any(s <= x.start < e for x in ents)][:3]
+        told = award_sents + lead
         main = Counter()
         first: dict[str, int] = {}
         for p in progs:
-            if self.is_evaluation(p) if self.evaluations else any(s <= p.start < e for s, e in award_sents):
+            if not any(s <= p.start < e for s, e in told):
+                continue
+            if self.is_evaluation(p) or not self.evaluations:
                 name = self.program_name(p)
                 main[name] += 1
                 first.setdefault(name, p.start)
