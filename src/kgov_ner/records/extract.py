@@ -648,10 +648,14 @@ class _Extractor:
                 unattached = a
         return unattached
 
-    def _lead_of_level(self, sent: _Sentence) -> _Ent | None:
-        """구는 …, 군은 … opening a sentence on a page about several governments: the first
-        awardee of the page at that level (the story's subject), if there is one."""
-        p = _PRONOUN_SUBJECT.match(self.text, sent.start)
+    def _lead_of_level(self, sent: _Sentence, upto: int | None = None) -> _Ent | None:
+        """구는 …, 군은 … opening a sentence (with *upto*: the last one before it) on a page
+        about several governments: the first awardee of the page at that level (the
+        story's subject), if there is one."""
+        if upto is None:
+            p = _PRONOUN_SUBJECT.match(self.text, sent.start)
+        else:
+            p = next(reversed(list(_PRONOUN_SUBJECT.finditer(self.text, sent.start, upto))), None)
         if p is None:
             return None
         levels = _PRONOUN_LEVELS[p.group(1)]
@@ -715,7 +719,7 @@ class _Extractor:
                 owner = owners[0]
             else:
                 continue
-            mine = [r for r in rows if (r.owner_pos, r.group_size) == owner]
+            mine = _nearest_award_rows([r for r in rows if (r.owner_pos, r.group_size) == owner], m)
             if self._money_blocked(m, owner, mine, sent):
                 continue
             for r in mine:
@@ -731,6 +735,11 @@ class _Extractor:
         award_end = max(r.award_end for r in mine)
         start = max(owner_pos, award_end) if owner_pos < m.start else m.end
         stop = m.start if owner_pos < m.start else owner_pos
+        if _TOTAL_BEFORE.search(text[max(start, m.start - 8):m.start]):
+            return True  # 모두 6억원: a total
+        counts = {_NUMBERS.get(c.group(1)) or int(c.group(1)) for c in _COUNTED.finditer(text, start, stop)}
+        if any(n > 1 and n != len({r.key for r in mine}) for n in counts):
+            return True  # 8개 구를 선정해 …, 수상 5곳에 …: the amount of other winners too
         member_starts = {r.district_start for r in mine}
         if any(
             start <= d.start < stop and d.start not in member_starts
@@ -767,12 +776,22 @@ class _Extractor:
                     continue
                 for d in g.members:
                     self.money_facts.append((_dkey(d), m.norm["krw"]))
+            elif not sent.groups and self._lead_elsewhere(sent, m) is not None:
+                self.money_facts.append((_dkey(self._lead_elsewhere(sent, m)), m.norm["krw"]))
             elif self.last_rows and not sent.groups:
                 self.carried_money(sent, m)
             elif not sent.groups and self.ctx.page_district is not None:
                 if any(_SUBJECT_AFTER.match(text, d.end, e) for d in sent.districts if d.start < m.start):
                     continue
                 self.money_facts.append((self.ctx.page_district, m.norm["krw"]))
+
+    def _lead_elsewhere(self, sent: _Sentence, m: _Ent) -> _Ent | None:
+        """군은 이번 평가로 특별교부세 1억원을 받게 됐다: the government a level word before
+        the amount stands for, when it is not among the paragraph's last awardees."""
+        lead = self._lead_of_level(sent, m.start)
+        if lead is None or any(r.key == _dkey(lead) for r in self.last_rows):
+            return None
+        return lead
 
     def referred_money(self, sent: _Sentence, m: _Ent, since: int) -> bool:
         """Money for awardees referred to by their number (두 시에는 6천만원씩, 나머지 세
@@ -944,6 +963,16 @@ def _tier_money_entry(text: str, a: _Ent, e: int, money_starts: set[int]) -> boo
     amount that follows) rather than an award given in this sentence."""
     m = _TIER_HOLDS.match(text, a.end, e)
     return m is not None and m.end() in money_starts
+
+
+def _nearest_award_rows(mine: list[_Row], m: _Ent) -> list[_Row]:
+    """One awardee, several awards in a sentence (최우수상으로 1억원을, 장려상으로
+    5000만원을): the amount goes with the award nearest before it."""
+    before = [r for r in mine if r.award_end <= m.start]
+    if len({r.award_end for r in mine}) < 2 or not before:
+        return mine
+    last = max(r.award_end for r in before)
+    return [r for r in before if r.award_end == last]
 
 
 def _each(text: str, m: _Ent, e: int) -> bool:
