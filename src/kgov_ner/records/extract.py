@@ -296,7 +296,7 @@ class _DocContext:
         }
         self.first_mention: dict[str, _Ent] = {}
         for e in districts:
-            if self.awardee_capable(e):
+            if self.awardee_capable(e) and not _VENUE_AFTER.match(text, e.end, min(len(text), e.end + 80)):
                 self.first_mention.setdefault(_dkey(e), e)
         self.page_district: str | None = (
             next(iter(self.first_mention)) if len(self.first_mention) == 1 else None
@@ -546,6 +546,7 @@ class _Extractor:
         # schedule lines (우수시군이 7천만원씩) are read by _schedule_money, not here
         entries = [x for x in ents if x.label == "AWARD" and _tier_money_entry(self.text, x, e, money_starts)]
         scheduled = {_TIER_HOLDS.match(self.text, x.end, e).end() for x in entries}
+        scheduled |= _tier_word_money(self.text, s, e, ents, money_starts)
         awards = _one_name_per_win(self.text, [
             x for x in ents if x.label == "AWARD" and x.norm.get("tier") and x not in entries
         ])
@@ -956,6 +957,20 @@ def _schedule_money(text: str, units: list[tuple[int, int, int]], ents: list[_En
 
 # 우수시군이 7천만원씩, 최우수상에는 1억원: a tier as the holder of an amount.
 _TIER_HOLDS = re.compile(r"\s*(?:이|가|은|는|에는|에게)\s*(?:각각|각)?\s*")
+_EACH_GAP = re.compile(r"\s*(?:각각|각)?\s*")
+
+
+def _tier_word_money(text: str, s: int, e: int, ents: list[_Ent], money_starts: set[int]) -> set[int]:
+    """Where the amounts of a schedule by tier start: a tier word no entity covers, then
+    the amount (시상금은 최우수 4천만원, 우수 각 2천만원)."""
+    out = set()
+    for m in _TIER_WORD.finditer(text, s, e):
+        if any(x.start < m.end() and m.start() < x.end for x in ents):
+            continue
+        gap = _TIER_HOLDS.match(text, m.end(), e) or _EACH_GAP.match(text, m.end(), e)
+        if gap.end() in money_starts:
+            out.add(gap.end())
+    return out
 
 
 def _tier_money_entry(text: str, a: _Ent, e: int, money_starts: set[int]) -> bool:
