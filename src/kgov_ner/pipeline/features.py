@@ -150,7 +150,8 @@ def _mark_words_elsewhere(tables: DocTables, lo: int, hi: int, words: list[str],
                         own = covering.setdefault(i, {})
                         own[label] = own.get(label, 0) + 1
     if in_spans:
-        for i in range(lo, hi):
+        held = {word for word, _ in in_spans}
+        for i in (lo + k for k, word in enumerate(words) if word in held):  # only words some span holds
             word = words[i - lo]
             own = covering.get(i, {})
             for label in ("PROGRAM", "DISTRICT"):
@@ -231,42 +232,54 @@ def doc_items(doc: Doc, start: int, end: int | None, known: "frozenset[str] | No
 
 
 def _assemble(prep: _Prepared, enc: _Encoding) -> list[dict]:
-    """Each token's features from its shape's pieces, its line's and its flags, written as ``enc`` says."""
+    """Each token's features from its shape's pieces, its line's and its flags, written as ``enc`` says.
+
+    Every token's dict is one merge of pieces (``{**a, **b, ...}``, in the
+    order the features have always had: CRFsuite adds a label's weights in
+    that order): its own (bias and shape), its rule flags, its layout, then
+    what each neighbour at -2, -1, +1, +2 tells it, with the rule flags of
+    the neighbours at -1 and +1. A piece missing at an edge is ``BOS``/``EOS``.
+    """
     pieces = enc.shape_pieces(prep.keys, prep.cache)
+    spaces = [entry["space"] for entry in pieces]
+    own = [enc.flags(t) if t else _NONE for t in prep.rule_tags]
+    layout = _layouts(prep, enc, spaces)
+    near = {off: [enc.flags([_KEYS[off] + k for k in t]) if t and not sp else _NONE
+                  for t, sp in zip(prep.rule_tags, spaces)] for off in (-1, 1)}
+    edge = {off: enc.flags([_KEYS[off] + ("BOS" if off < 0 else "EOS")]) for off in _KEYS}
+    m2, m1, p1, p2 = (_shifted([entry[off] for entry in pieces], off, edge[off]) for off in (-2, -1, 1, 2))
+    n1, q1 = (_shifted(near[off], off, _NONE) for off in (-1, 1))
+    return [{**b, **o, **lay, **a2, **a1, **na1, **c1, **nc1, **c2} for b, o, lay, a2, a1, na1, c1, nc1, c2
+            in zip([e["own"] for e in pieces], own, layout, m2, m1, n1, p1, q1, p2)]
+
+
+def _shifted(values: list, off: int, pad) -> list:
+    """``values[i + off]`` for every ``i``, ``pad`` where that falls outside the list."""
+    n = len(values)
+    if off < 0:
+        return [pad] * min(-off, n) + values[:max(n + off, 0)]
+    return values[off:] + [pad] * min(off, n)
+
+
+def _layouts(prep: _Prepared, enc: _Encoding, spaces: list[bool]) -> list[dict]:
+    """Per token its layout flags (quotes, brackets, line shape, line start or after a space), one dict per kind."""
+    text, quotes, brackets, line_of = prep.text, prep.quotes, prep.brackets, prep.line_of
     lines = {idx: enc.convert(shape) for idx, shape in prep.shapes.items()}
-    own_tags = [enc.flags(t) if t else _NONE for t in prep.rule_tags]
-    near_tags = {off: [enc.flags([_KEYS[off] + k for k in t]) if t else _NONE for t in prep.rule_tags]
-                 for off in (-1, 1)}
-    is_space = ["space" in prep.cache[key] for key in prep.keys]
     inq, inbr, bol, after_space = (enc.flags([name]) for name in ("inq", "inbr", "bol", "after_space"))
-    bos = {off: enc.flags([_KEYS[off] + "BOS"]) for off in _KEYS}
-    eos = {off: enc.flags([_KEYS[off] + "EOS"]) for off in _KEYS}
-    bias, text, n = enc.convert({"bias": 1.0}), prep.text, len(prep.tokens)
-    out: list[dict] = []
-    for i, ci in enumerate(prep.tokens):
-        f = {**bias, **pieces[i]["base"], **own_tags[i]}
-        if not is_space[i]:
-            if prep.quotes[ci]:
-                f.update(inq)
-            if prep.brackets[ci]:
-                f.update(inbr)
-            f.update(lines[prep.line_of[ci]])
-            prev_text = text[ci - 1] if ci > 0 else "\n"
-            if prev_text == "\n":
-                f.update(bol)
-            elif prev_text in (" ", "\t", "\xa0"):
-                f.update(after_space)
-        for off in (-2, -1, 1, 2):
-            j = i + off
-            if j < 0:
-                f.update(bos[off])
-            elif j >= n:
-                f.update(eos[off])
-            else:
-                f.update(pieces[j][off])
-                if off in (-1, 1) and not is_space[j]:
-                    f.update(near_tags[off][j])
-        out.append(f)
+    made: dict[tuple, dict] = {}
+    out = []
+    for ci, space in zip(prep.tokens, spaces):
+        if space:
+            out.append(_NONE)
+            continue
+        prev_text = text[ci - 1] if ci > 0 else "\n"
+        after = 1 if prev_text == "\n" else 2 if prev_text in (" ", "\t", "\xa0") else 0
+        kind = (quotes[ci], brackets[ci], line_of[ci], after)
+        flags = made.get(kind)
+        if flags is None:
+            flags = made[kind] = {**(inq if kind[0] else _NONE), **(inbr if kind[1] else _NONE), **lines[kind[2]],
+                                  **(bol if after == 1 else after_space if after == 2 else _NONE)}
+        out.append(flags)
     return out
 
 
@@ -297,7 +310,7 @@ class _Encoding:
             entry = done.get(key)
             if entry is None:
                 base = cache[key]
-                entry = done[key] = {"base": self.convert(base),
+                entry = done[key] = {"own": self.convert({"bias": 1.0, **base}), "space": "space" in base,
                                      **{off: self.convert(_neighbour(base, off)) for off in _KEYS}}
             out.append(entry)
         return out
@@ -372,22 +385,20 @@ def _prepare(doc: Doc, start: int, end: int | None, tables: DocTables | None = N
         return None
     tables = tables or DocTables(doc)
     full = tables.text
-    strings = doc.vocab.strings
-    tokens = [(full[idx:idx + length], strings[tag] if tag else "", " " if space else "", idx)
-              for idx, length, tag, space in tables.rows[start:end]]
+    rows = tables.rows[start:end]
+    names = {tag: doc.vocab.strings[tag] if tag else "" for tag in {row[2] for row in rows}}  # few distinct tags
+    tokens = [(full[idx:idx + length], names[tag], " " if space else "", idx) for idx, length, tag, space in rows]
     offset = tokens[0][3]
     text = full[offset:tokens[-1][3] + len(tokens[-1][0])]
     titles = tuple(word_list("titles.txt"))
     morphs_at = doc.user_data.get(MORPHS_KEY, {})
     rule_tags = _rule_tags(tables, start, end, [w for w, *_ in tokens])
     cache = _base_cache(titles)
-    keys = []
-    for w, tag, ws, idx in tokens:
-        morphs = morphs_at.get(idx)
-        key = (w, tag, ws, morphs[0].tag, morphs[-1].tag, morphs[0].form) if morphs else (w, tag, ws, None, None, None)
+    keys = [(w, tag, ws, m[0].tag, m[-1].tag, m[0].form) if (m := morphs_at.get(idx)) else (w, tag, ws, None, None, None)
+            for w, tag, ws, idx in tokens]
+    for key in keys:
         if key not in cache:  # words repeat: build each token shape once (its dict is only read)
-            cache[key] = _token_base(*key[:2], bool(ws), *key[3:], titles)
-        keys.append(key)
+            cache[key] = _token_base(*key[:2], bool(key[2]), *key[3:], titles)
     line_of, shapes = _line_info(text)
     return _Prepared(text, [idx - offset for *_, idx in tokens], keys, cache, rule_tags,
                      _quote_depths(text), _bracket_depths(text), line_of, shapes)

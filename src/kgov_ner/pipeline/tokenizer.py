@@ -12,10 +12,13 @@ joining the tokens gives back the input exactly.
 from __future__ import annotations
 
 import functools
+import operator
 import re
 import threading
 from typing import Callable, Iterable, Iterator
 
+import numpy
+from spacy.attrs import SENT_START, TAG
 from spacy.tokens import Doc, Token
 from spacy.vocab import Vocab
 
@@ -62,24 +65,28 @@ def group_morphemes(morphs: list[Morph], length: int) -> list[tuple[int, int, li
     ``[0, length]``; zero-length morphemes join the group they sit in or the
     one that ends where they sit.
     """
-    groups: list[tuple[int, int, list[Morph]]] = []
-    for m in sorted(morphs, key=lambda m: (m.start, m.end)):
-        start = min(max(m.start, 0), length)
-        end = min(max(m.end, start), length)
-        if groups and (start < groups[-1][1] or (start == end and start <= groups[-1][1])):
-            g_start, g_end, members = groups[-1]
-            members.append(m)
-            groups[-1] = (g_start, max(g_end, end), members)
-        elif start == end:
-            # A zero-width morpheme before any real one: keep it for the next group.
-            groups.append((start, end, [m]))
+    groups: list[list] = []  # [start, end, members], the last one still growing
+    last: list | None = None
+    for m in sorted(morphs, key=_START_END):
+        start, end = m[2], m[3]
+        if start < 0 or end < start or end > length:  # clamp into [0, length]
+            start = min(max(start, 0), length)
+            end = min(max(end, start), length)
+        if last is not None and (start < last[1] or (start == end and start <= last[1])):
+            last[2].append(m)
+            if end > last[1]:
+                last[1] = end
+        elif last is not None and last[0] == last[1] and start != end:
+            # Zero-width morphemes before any real one were kept for this group.
+            last[0], last[1] = start, end
+            last[2].append(m)
         else:
-            if groups and groups[-1][0] == groups[-1][1]:
-                _, _, pending = groups.pop()
-                groups.append((start, end, pending + [m]))
-            else:
-                groups.append((start, end, [m]))
-    return [g for g in groups if g[1] > g[0]]
+            last = [start, end, [m]]
+            groups.append(last)
+    return [(start, end, members) for start, end, members in groups if end > start]
+
+
+_START_END = operator.itemgetter(2, 3)  # a Morph's (start, end)
 
 
 _RUNS = re.compile(r"\s+|\S+")  # ``\s`` is ``str.isspace``: the same runs, found in one pass
@@ -159,45 +166,29 @@ class KiwiTokenizer:
             yield doc
 
     def _make_doc(self, text: str, morphs: list[Morph], sent_of_start: dict) -> Doc:
-        groups = group_morphemes(morphs, len(text))
-
         words: list[str] = []
         spaces: list[bool] = []
         tags: list[str] = []
         sent_ids: list = []
         details: dict[int, tuple[Morph, ...]] = {}
-
-        def add_gap(gap: str) -> None:
-            if gap.startswith(" ") and words and not spaces[-1] and not words[-1].isspace():
-                spaces[-1] = True
-                gap = gap[1:]
-                if not gap:  # the common gap: one space between words
-                    return
-            for run in _split_gap(gap):
-                words.append(run)
-                spaces.append(False)
-                tags.append("_SP" if run.isspace() else "X")
-                sent_ids.append(None)
-
         pos = 0
-        for start, end, members in groups:
+        for start, end, members in group_morphemes(morphs, len(text)):
             if start < pos:  # defensive: never emit overlapping text
                 start = pos
                 if start >= end:
                     continue
             if start > pos:
-                add_gap(text[pos:start])
+                _add_gap(text[pos:start], words, spaces, tags, sent_ids)
             words.append(text[start:end])
             spaces.append(False)
-            tags.append(members[0].tag if len(members) == 1 else "+".join(m.tag for m in members))
-            sent_ids.append(sent_of_start.get(members[0].start))
+            first = members[0]
+            tags.append(first[1] if len(members) == 1 else "+".join([m[1] for m in members]))
+            sent_ids.append(sent_of_start.get(first[2]))
             details[start] = tuple(members)
             pos = end
         if pos < len(text):
-            add_gap(text[pos:])
-
-        doc = Doc(self.vocab, words=words, spaces=spaces, tags=tags,
-                  sent_starts=_sent_starts(sent_ids) if words else None)
+            _add_gap(text[pos:], words, spaces, tags, sent_ids)
+        doc = _new_doc(self.vocab, words, spaces, tags, _sent_starts(sent_ids))
         doc.user_data[MORPHS_KEY] = details
         doc.user_data[TEXT_KEY] = text
         return doc
@@ -214,6 +205,35 @@ class KiwiTokenizer:
 
     def from_disk(self, path, **kwargs) -> "KiwiTokenizer":
         return self
+
+
+def _add_gap(gap: str, words: list[str], spaces: list[bool], tags: list[str], sent_ids: list) -> None:
+    """Text Kiwi did not cover: a space after a word becomes that word's trailing space, the rest tokens."""
+    if gap[0] == " " and words and not spaces[-1] and not words[-1].isspace():
+        spaces[-1] = True
+        if len(gap) == 1:  # the common gap: one space between words
+            return
+        gap = gap[1:]
+    for run in _split_gap(gap):
+        words.append(run)
+        spaces.append(False)
+        tags.append("_SP" if run.isspace() else "X")
+        sent_ids.append(None)
+
+
+def _new_doc(vocab: Vocab, words: list[str], spaces: list[bool], tags: list[str], sent_starts: list[bool]) -> Doc:
+    """``Doc(vocab, words, spaces, tags=tags, sent_starts=sent_starts)``, its tags and sentence
+    starts written in one array: spaCy's constructor sets them token by token."""
+    if not words:
+        return Doc(vocab, words=words, spaces=spaces, tags=tags, sent_starts=None)
+    doc = Doc(vocab, words=words, spaces=spaces)
+    ids = {tag: vocab.strings.add(tag) for tag in set(tags)}
+    values = numpy.empty((len(words), 2), dtype=numpy.uint64)
+    values[:, 0] = [ids[tag] for tag in tags]
+    # as the constructor writes them: 1 starts a sentence, -1 does not
+    values[:, 1] = numpy.array([1 if s else -1 for s in sent_starts], dtype=numpy.int32).astype(numpy.uint64)
+    doc.from_array([TAG, SENT_START], values)
+    return doc
 
 
 def _sent_starts(sent_ids: list) -> list[bool]:
