@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import operator
 from typing import Iterable, Sequence
 
 from kgov_ner.pipeline.rules.award import find_awards
@@ -13,10 +14,12 @@ from kgov_ner.pipeline.rules.official import find_officials
 from kgov_ner.pipeline.rules.program import find_programs
 from kgov_ner.pipeline.spans import DisjointSpans
 
+_START = operator.attrgetter("start")
+
 
 def find_all(text: str, morphs: Sequence[MorphInfo] = ()) -> list[Candidate]:
     """Every rule's candidates on ``text`` (may overlap)."""
-    ordered = sorted(morphs, key=lambda m: m.start)
+    ordered = sorted(morphs, key=_START)
     starts = [m.start for m in ordered]
 
     def morphs_of(start: int, end: int) -> Sequence[MorphInfo] | None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Callable, Iterator, Sequence
+from bisect import bisect_right
+from typing import Callable, Iterable, Iterator, Sequence
 
 from kgov_ner.pipeline.rules.common import HANGUL, LINE_BULLETS, WORD_RE, Candidate, MorphInfo, split_particles
 from kgov_ner.resources.gazetteer import default_gazetteer
@@ -123,6 +124,9 @@ ORG_SUFFIXES = ("부", "청", "처", "원", "실", "국", "과", "단", "본부"
 #: The rule layer lets more stand there, when it looks for the name: any …회, and
 #: the words of administrative units and halls (…도, …시, …군, …구, …관).
 _NAME_TITLE_GAP_SUFFIXES = ORG_SUFFIXES + ("회", "도", "시", "군", "구", "관")
+#: What :func:`_name_words` trims off a word's start and end.
+_LEAD_TRIM = frozenset(_EDGE_PUNCT + "(")
+_TAIL_TRIM = frozenset(_EDGE_PUNCT + ".,;:!?)")
 
 
 def _name_words(text: str) -> list[tuple[int, int, str]]:
@@ -134,9 +138,9 @@ def _name_words(text: str) -> list[tuple[int, int, str]]:
     words = []
     for m in WORD_RE.finditer(blanked):
         ws, we = m.start(), m.end()
-        while ws < we and blanked[ws] in _EDGE_PUNCT + "(":
+        while ws < we and blanked[ws] in _LEAD_TRIM:
             ws += 1
-        while we > ws and blanked[we - 1] in _EDGE_PUNCT + ".,;:!?)":
+        while we > ws and blanked[we - 1] in _TAIL_TRIM:
             we -= 1
         if ws < we:
             words.append((ws, we, blanked[ws:we]))
@@ -160,7 +164,8 @@ def _names_before_titles(text: str, morphs_of: Callable[[int, int], Sequence[Mor
     a name up to three words before a title, organisation words in between."""
     words = _name_words(text)
     gaz = default_gazetteer()
-    for i, (_ws, we, w) in enumerate(words):
+    for i in _words_with_titles(text, words):
+        w = words[i][2]
         cut = title_end(w)
         if cut is None:
             continue
@@ -178,6 +183,31 @@ def _names_before_titles(text: str, morphs_of: Callable[[int, int], Sequence[Mor
         found = _name_looking_back(text, words, i, morphs_of, strong, gaz)
         if found:
             yield found
+
+
+def _words_with_titles(text: str, words: list[tuple[int, int, str]]) -> Iterable[int]:
+    """The indices of the words that may end in a title, found by one scan of the text.
+
+    A title holds no space nor any mark :func:`_name_words` trims, so a title
+    inside a word is a match of the scan inside that word (a match the scan
+    passes over lies in a longer one, in the same word). Parentheticals
+    blanked for the words are kept here: the scan only narrows the search.
+    Every word when the title list breaks that rule.
+    """
+    if not _titles_stay_inside_words():
+        return range(len(words))
+    starts = [ws for ws, _, _ in words]
+    found = set()
+    for m in title_regex().finditer(text):
+        k = bisect_right(starts, m.start()) - 1
+        if k >= 0 and m.start() < words[k][1]:
+            found.add(k)
+    return sorted(found)
+
+
+@functools.lru_cache(maxsize=None)
+def _titles_stay_inside_words() -> bool:
+    return all(not ch.isspace() and ch not in _LEAD_TRIM | _TAIL_TRIM for title in word_list("titles.txt") for ch in title)
 
 
 def _name_before_bare_title(text, words, i, morphs_of) -> Candidate | None:

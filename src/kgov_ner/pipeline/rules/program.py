@@ -278,6 +278,7 @@ def _cut_last_item(item: str, start: int, morphs_of) -> str:
 # ---------------------------------------------------------------- unquoted evaluation names
 
 _EVAL_HEADS = ("실적평가", "종합평가", "사업평가", "정책평가", "평가", "경진대회", "대회", "공모전", "일자리대상", "대상")
+_HEAD_IN_WORD = re.compile("|".join(map(re.escape, _EVAL_HEADS)))
 _NAME_WORD = re.compile(f"[{HANGUL}A-Za-z0-9·]+")
 _NOT_NAME_WORDS = frozenset({"올해", "지난해", "이번", "최근", "내년", "작년", "금년", "당시", "이날", "첫", "새", "각종",
                              "이", "그", "해당", "도", "시", "군", "구", "각", "모든", "여러", "주요", "자체", "우리"})
@@ -299,9 +300,16 @@ def find_named_evaluations(text: str, morphs_of=lambda s, e: None) -> Iterator[C
     the name, a district before them does not (it is its own entity), and the
     name words are nouns by Kiwi's reading (``좋은 평가`` is no name).
     """
+    # Only the words holding a head can end a name: found by one scan of the text
+    # (a head has no space, so each match lies inside the word it marks).
+    hits = [m.start() for m in _HEAD_IN_WORD.finditer(text)]
+    if not hits:
+        return
     words = [(m.start(), m.end(), m.group(0)) for m in WORD_RE.finditer(text)]
+    starts = [ws for ws, _, _ in words]
     quoted = _QuotedTest(text)
-    for i, (ws, _we, w) in enumerate(words):
+    for i in sorted({bisect_right(starts, pos) - 1 for pos in hits}):
+        ws, _we, w = words[i]
         stem, head = _head_stem(w)
         if head is None or not re.fullmatch(f"[{HANGUL}A-Za-z0-9·]+", stem) or quoted(ws):
             continue
