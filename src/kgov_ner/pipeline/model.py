@@ -80,12 +80,13 @@ def bio_to_spans(doc: Doc, tags: Sequence[str]) -> list[Span3]:
     """
     out: list[Span3] = []
     cur: list | None = None
-    for token, tag in zip(doc, tags):
-        if token.is_space or tag == "O":
+    for i, tag in zip(range(len(doc)), tags):
+        if tag == "O" or doc[i].is_space:  # most tags are O: no Token object for them
             if cur:
                 out.append(tuple(cur))
             cur = None
             continue
+        token = doc[i]
         prefix, label = tag[:1], tag[2:]
         end = token.idx + len(token.text)
         if cur and prefix == "I" and cur[2] == label:
