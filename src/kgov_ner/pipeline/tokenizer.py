@@ -130,19 +130,31 @@ class KiwiTokenizer:
         return sorted((max(0, s), min(len(text), e)) for s, e in self.regions(text) if e > s)
 
     def pipe(self, texts: Iterable[str], batch_size: int = 64) -> Iterator[Doc]:
-        """Docs for ``texts`` in order; Kiwi analyses each batch in one call, on its worker threads."""
+        """Docs for ``texts`` in order; Kiwi analyses each batch in one call, on its worker threads.
+
+        Kiwi starts on a batch before the Docs of the one before it are handed
+        on, so its threads analyse while the pipeline's Python stages run on
+        those Docs (they would otherwise wait for each other, each leaving a core idle).
+        """
+        started = None  # the batch Kiwi is analysing, not handed on yet
         batch: list[str] = []
         for text in texts:
             if not isinstance(text, str):
                 raise TypeError(f"KiwiTokenizer expects str, got {type(text).__name__}")
             batch.append(text)
             if len(batch) >= batch_size:
-                yield from self._pipe_batch(batch)
-                batch = []
+                started, previous, batch = self._start_batch(batch), started, []
+                if previous is not None:
+                    yield from self._finish_batch(*previous)
         if batch:
-            yield from self._pipe_batch(batch)
+            started, previous = self._start_batch(batch), started
+            if previous is not None:
+                yield from self._finish_batch(*previous)
+        if started is not None:
+            yield from self._finish_batch(*started)
 
-    def _pipe_batch(self, texts: list[str]) -> Iterator[Doc]:
+    def _start_batch(self, texts: list[str]) -> tuple:
+        """Find each text's regions and hand their pieces to Kiwi, which analyses them in the background."""
         plans = [self._regions_of(t) for t in texts]
         # Per text, the pieces Kiwi analyses (a region, or a part of a long
         # one), each with its start offset in the text.
@@ -152,6 +164,10 @@ class KiwiTokenizer:
         pieces = [chunk for per_text in plan_pieces for _, chunk in per_text]
         kiwi = get_kiwi(self.num_workers)
         analysed = iter(kiwi.tokenize(pieces) if len(pieces) > 1 else [kiwi.tokenize(p) for p in pieces])
+        return texts, plans, plan_pieces, analysed
+
+    def _finish_batch(self, texts: list[str], plans: list, plan_pieces: list, analysed: Iterator) -> Iterator[Doc]:
+        """The Docs of a started batch, as Kiwi's analyses come in."""
         for text, regions, per_text in zip(texts, plans, plan_pieces):
             morphs: list[Morph] = []
             sent_of_start: dict[int, tuple[int, int]] = {}
