@@ -264,7 +264,7 @@ def _shifted(values: list, off: int, pad) -> list:
 def _layouts(prep: _Prepared, enc: _Encoding, spaces: list[bool]) -> list[dict]:
     """Per token its layout flags (quotes, brackets, line shape, line start or after a space), one dict per kind."""
     text, quotes, brackets, line_of = prep.text, prep.quotes, prep.brackets, prep.line_of
-    lines = {idx: enc.convert(shape) for idx, shape in prep.shapes.items()}
+    lines = {idx: enc.line(shape) for idx, shape in prep.shapes.items()}
     inq, inbr, bol, after_space = (enc.flags([name]) for name in ("inq", "inbr", "bol", "after_space"))
     made: dict[tuple, dict] = {}
     out = []
@@ -274,10 +274,11 @@ def _layouts(prep: _Prepared, enc: _Encoding, spaces: list[bool]) -> list[dict]:
             continue
         prev_text = text[ci - 1] if ci > 0 else "\n"
         after = 1 if prev_text == "\n" else 2 if prev_text in (" ", "\t", "\xa0") else 0
-        kind = (quotes[ci], brackets[ci], line_of[ci], after)
+        line = lines[line_of[ci]]
+        kind = (quotes[ci], bool(brackets[ci]), id(line), after)  # lines of one shape share their dict
         flags = made.get(kind)
         if flags is None:
-            flags = made[kind] = {**(inq if kind[0] else _NONE), **(inbr if kind[1] else _NONE), **lines[kind[2]],
+            flags = made[kind] = {**(inq if kind[0] else _NONE), **(inbr if kind[1] else _NONE), **line,
                                   **(bol if after == 1 else after_space if after == 2 else _NONE)}
         out.append(flags)
     return out
@@ -296,6 +297,15 @@ class _Encoding:
 
     def convert(self, features: dict) -> dict:
         return features if self.known is None else to_attributes(features, self.known)
+
+    def line(self, shape: dict) -> dict:
+        """A line's shape features, converted once per shape (a page has a handful of line shapes)."""
+        done = _LINES_CONVERTED.setdefault(self.known, {})
+        key = tuple(shape.items())
+        out = done.get(key)
+        if out is None:
+            out = done[key] = self.convert(shape)
+        return out
 
     def flags(self, names) -> dict:
         if self.known is None:
@@ -424,6 +434,8 @@ _SHAPES: dict[tuple, dict] = {}
 _SHAPE_TITLES: tuple[str, ...] = ()
 #: A model's attributes (None: feature dicts) → token shape key → its pieces in that form.
 _CONVERTED: dict[frozenset | None, dict] = {}
+#: A model's attributes (None: feature dicts) → a line shape's items → its features in that form.
+_LINES_CONVERTED: dict[frozenset | None, dict] = {}
 #: Token shapes kept (~3 KB each with their converted pieces): news text repeats a
 #: few thousand shapes, so a small bound keeps most hits and a long run's memory flat.
 _BASE_CACHE_MAX = 10_000
@@ -435,5 +447,6 @@ def _base_cache(titles: tuple[str, ...]) -> dict:
     if titles != _SHAPE_TITLES or len(_SHAPES) > _BASE_CACHE_MAX:
         _SHAPES.clear()
         _CONVERTED.clear()
+        _LINES_CONVERTED.clear()
         _SHAPE_TITLES = titles
     return _SHAPES

@@ -87,6 +87,7 @@ def group_morphemes(morphs: list[Morph], length: int) -> list[tuple[int, int, li
 
 
 _START_END = operator.itemgetter(2, 3)  # a Morph's (start, end)
+_new_morph = tuple.__new__  # Morph(...) without the Python-level constructor: one per morpheme
 
 
 _RUNS = re.compile(r"\s+|\S+")  # ``\s`` is ``str.isspace``: the same runs, found in one pass
@@ -173,9 +174,10 @@ class KiwiTokenizer:
             sent_of_start: dict[int, tuple[int, int]] = {}
             for r, (start, _) in enumerate(per_text):
                 for kt in next(analysed):
-                    m = Morph(kt.form, kt.tag, kt.start + start, kt.start + start + kt.len)
-                    morphs.append(m)
-                    sent_of_start.setdefault(m.start, (r, kt.sent_position))
+                    at = kt.start + start
+                    morphs.append(_new_morph(Morph, (kt.form, kt.tag, at, at + kt.len)))
+                    if at not in sent_of_start:
+                        sent_of_start[at] = (r, kt.sent_position)
             doc = self._make_doc(text, morphs, sent_of_start)
             if self.regions is not None:
                 doc.user_data[REGIONS_KEY] = regions
