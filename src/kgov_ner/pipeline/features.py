@@ -242,10 +242,10 @@ def _assemble(prep: _Prepared, enc: _Encoding) -> list[dict]:
     """
     pieces = enc.shape_pieces(prep.keys, prep.cache)
     spaces = [entry["space"] for entry in pieces]
-    own = [enc.flags(t) if t else _NONE for t in prep.rule_tags]
+    rule_flags = [enc.rule_flags(t) if t else _NO_RULES for t in prep.rule_tags]
+    own = [flags[0] for flags in rule_flags]
     layout = _layouts(prep, enc, spaces)
-    near = {off: [enc.flags([_KEYS[off] + k for k in t]) if t and not sp else _NONE
-                  for t, sp in zip(prep.rule_tags, spaces)] for off in (-1, 1)}
+    near = {off: [_NONE if sp else flags[off] for flags, sp in zip(rule_flags, spaces)] for off in (-1, 1)}
     edge = {off: enc.flags([_KEYS[off] + ("BOS" if off < 0 else "EOS")]) for off in _KEYS}
     m2, m1, p1, p2 = (_shifted([entry[off] for entry in pieces], off, edge[off]) for off in (-2, -1, 1, 2))
     n1, q1 = (_shifted(near[off], off, _NONE) for off in (-1, 1))
@@ -285,6 +285,7 @@ def _layouts(prep: _Prepared, enc: _Encoding, spaces: list[bool]) -> list[dict]:
 
 
 _NONE: dict = {}  # no flags: shared, only ever read
+_NO_RULES = {0: _NONE, -1: _NONE, 1: _NONE}
 
 
 class _Encoding:
@@ -305,6 +306,16 @@ class _Encoding:
         out = done.get(key)
         if out is None:
             out = done[key] = self.convert(shape)
+        return out
+
+    def rule_flags(self, tags: dict) -> dict[int, dict]:
+        """A token's rule flags as it sees them (0) and as its neighbours at -1 and +1 do,
+        written once per set of flags (a page repeats a few dozen)."""
+        done = _RULES_CONVERTED.setdefault(self.known, {})
+        key = tuple(tags)
+        out = done.get(key)
+        if out is None:
+            out = done[key] = {0: self.flags(key), **{off: self.flags([_KEYS[off] + k for k in key]) for off in (-1, 1)}}
         return out
 
     def flags(self, names) -> dict:
@@ -436,6 +447,8 @@ _SHAPE_TITLES: tuple[str, ...] = ()
 _CONVERTED: dict[frozenset | None, dict] = {}
 #: A model's attributes (None: feature dicts) → a line shape's items → its features in that form.
 _LINES_CONVERTED: dict[frozenset | None, dict] = {}
+#: A model's attributes (None: feature dicts) → a token's rule flags → them as the token and its neighbours see them.
+_RULES_CONVERTED: dict[frozenset | None, dict] = {}
 #: Token shapes kept (~3 KB each with their converted pieces): news text repeats a
 #: few thousand shapes, so a small bound keeps most hits and a long run's memory flat.
 _BASE_CACHE_MAX = 10_000
@@ -448,5 +461,6 @@ def _base_cache(titles: tuple[str, ...]) -> dict:
         _SHAPES.clear()
         _CONVERTED.clear()
         _LINES_CONVERTED.clear()
+        _RULES_CONVERTED.clear()
         _SHAPE_TITLES = titles
     return _SHAPES
