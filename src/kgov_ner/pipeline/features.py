@@ -295,13 +295,17 @@ class _Encoding:
 
     def __init__(self, known: "frozenset[str] | None") -> None:
         self.known = known
+        # Looked up once per call: two models' equal attribute sets are equal keys,
+        # and comparing two such sets reads every attribute.
+        self._lines = _LINES_CONVERTED.setdefault(known, {})
+        self._rules = _RULES_CONVERTED.setdefault(known, {})
 
     def convert(self, features: dict) -> dict:
         return features if self.known is None else to_attributes(features, self.known)
 
     def line(self, shape: dict) -> dict:
         """A line's shape features, converted once per shape (a page has a handful of line shapes)."""
-        done = _LINES_CONVERTED.setdefault(self.known, {})
+        done = self._lines
         key = tuple(shape.items())
         out = done.get(key)
         if out is None:
@@ -311,7 +315,7 @@ class _Encoding:
     def rule_flags(self, tags: dict) -> dict[int, dict]:
         """A token's rule flags as it sees them (0) and as its neighbours at -1 and +1 do,
         written once per set of flags (a page repeats a few dozen)."""
-        done = _RULES_CONVERTED.setdefault(self.known, {})
+        done = self._rules
         key = tuple(tags)
         out = done.get(key)
         if out is None:
