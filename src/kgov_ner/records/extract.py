@@ -157,9 +157,10 @@ _YEAR_HISTORY_AFTER = re.compile(r"\s*(?:도\s*)?(?:에\s*이어|에\s*이은|�
 _EACH_BEFORE = re.compile(r"(?:각각|각|개별|모두\s*각)\s*$")
 # The awardees referred to by their number: 두 시에는, 나머지 세 곳은, 이들 두 자치구는.
 _NUMBERS = {"한": 1, "두": 2, "세": 3, "네": 4, "다섯": 5, "여섯": 6, "일곱": 7, "여덟": 8, "아홉": 9, "열": 10}
+# 나머지 세 곳, 이들 두 시군: a number of winners (group 1: the number word).
+_COUNT = r"(?<![가-힣])(?:나머지\s*|이들\s*)?(한|두|세|네|다섯|여섯|일곱|여덟|아홉|열|[0-9]{1,2})\s*(?:개\s*)?"
 _REFERENT = re.compile(
-    r"(?<![가-힣])(?:나머지\s*|이들\s*)?(한|두|세|네|다섯|여섯|일곱|여덟|아홉|열|[0-9]{1,2})\s*(?:개\s*)?"
-    r"(?:곳|시|군|구|시군|시·군|자치구|기관|자치단체|지자체)(?:은|는|에는|에|이|가|도)(?![가-힣])"
+    _COUNT + r"(?:곳|시|군|구|시군|시·군|자치구|기관|자치단체|지자체)(?:은|는|에는|에|이|가|도)(?![가-힣])"
 )
 _TOTAL_BEFORE = re.compile(r"(?:총|모두|전체|합계|합쳐)\s*$")
 # 각각/각 standing as a word anywhere between a group and its amount: 김해시, 양산시도 각각 장려상을 받아 5천만원을
@@ -544,8 +545,9 @@ class _Extractor:
         districts = [x for x in ents if x.label == "DISTRICT"]
         money_starts = {x.start for x in ents if x.label == "MONEY"}
         # schedule lines (우수시군이 7천만원씩) are read by _schedule_money, not here
-        entries = [x for x in ents if x.label == "AWARD" and _tier_money_entry(self.text, x, e, money_starts)]
-        scheduled = {_TIER_HOLDS.match(self.text, x.end, e).end() for x in entries}
+        held = [(x, _tier_money_entry(self.text, x, e, money_starts)) for x in ents if x.label == "AWARD"]
+        entries = [x for x, at in held if at is not None]
+        scheduled = {at for _, at in held if at is not None}
         scheduled |= _tier_word_money(self.text, s, e, ents, money_starts)
         awards = _one_name_per_win(self.text, [
             x for x in ents if x.label == "AWARD" and x.norm.get("tier") and x not in entries
@@ -738,7 +740,7 @@ class _Extractor:
         stop = m.start if owner_pos < m.start else owner_pos
         if _TOTAL_BEFORE.search(text[max(start, m.start - 8):m.start]):
             return True  # 모두 6억원: a total
-        counts = {_NUMBERS.get(c.group(1)) or int(c.group(1)) for c in _COUNTED.finditer(text, start, stop)}
+        counts = {_count_of(c) for c in _COUNTED.finditer(text, start, stop)}
         if any(n > 1 and n != len({r.key for r in mine}) for n in counts):
             return True  # 8개 구를 선정해 …, 수상 5곳에 …: the amount of other winners too
         member_starts = {r.district_start for r in mine}
@@ -777,8 +779,8 @@ class _Extractor:
                     continue
                 for d in g.members:
                     self.money_facts.append((_dkey(d), m.norm["krw"]))
-            elif not sent.groups and self._lead_elsewhere(sent, m) is not None:
-                self.money_facts.append((_dkey(self._lead_elsewhere(sent, m)), m.norm["krw"]))
+            elif not sent.groups and (lead := self._lead_elsewhere(sent, m)) is not None:
+                self.money_facts.append((_dkey(lead), m.norm["krw"]))
             elif self.last_rows and not sent.groups:
                 self.carried_money(sent, m)
             elif not sent.groups and self.ctx.page_district is not None:
@@ -802,8 +804,7 @@ class _Extractor:
         refs = list(_REFERENT.finditer(self.text, since, m.start))
         if not refs:
             return False
-        word = refs[-1].group(1)
-        n = _NUMBERS.get(word) or int(word)
+        n = _count_of(refs[-1])
         open_rows = [r for r in self.last_rows if r.krw is None]
         if len({r.key for r in open_rows}) != n:
             groups: dict[int, list[_Row]] = {}
@@ -869,10 +870,12 @@ _TIER_WORD = re.compile(
     r"(?:\s*(?:상|기관|시군|시·군|지자체|자치구|구|군|시))?(?![가-힣])"
 )
 # Winners referred to by their number: 두 곳은 각각, 나머지 네 곳 각.
-_COUNTED = re.compile(
-    r"(?<![가-힣])(?:나머지\s*|이들\s*)?(한|두|세|네|다섯|여섯|일곱|여덟|아홉|열|[0-9]{1,2})\s*(?:개\s*)?"
-    r"(?:곳|시군|시·군|자치구|기관|자치단체|지자체)(?=(?:은|는|에는|에|이|가)?(?![가-힣]))"
-)
+_COUNTED = re.compile(_COUNT + r"(?:곳|시군|시·군|자치구|기관|자치단체|지자체)(?=(?:은|는|에는|에|이|가)?(?![가-힣]))")
+
+
+def _count_of(match: re.Match) -> int:
+    """The number a match of :data:`_COUNT` names: 세 → 3, 12 → 12."""
+    return _NUMBERS.get(match.group(1)) or int(match.group(1))
 
 
 @dataclass
@@ -894,7 +897,7 @@ def _holders(text: str, s: int, e: int, ents: list[_Ent]) -> list[_Holder]:
     out += [_Holder(a.start, a.end, tier=a.norm["tier"]) for a in inside if a.label == "AWARD" and a.norm.get("tier")]
     free = [m for m in _TIER_WORD.finditer(text, s, e) if not any(x.start < m.end() and m.start() < x.end for x in inside)]
     out += [_Holder(m.start(), m.end(), tier=normalize_award(m.group(0)).get("tier")) for m in free]
-    out += [_Holder(m.start(), m.end(), count=_NUMBERS.get(m.group(1)) or int(m.group(1)))
+    out += [_Holder(m.start(), m.end(), count=_count_of(m))
             for m in _COUNTED.finditer(text, s, e)]
     out = sorted((h for h in out if h.keys or h.tier or h.count), key=lambda h: h.end)
     # 종합대상 두 곳에 각 2억원: a tier, then how many hold it — one holder
@@ -973,11 +976,11 @@ def _tier_word_money(text: str, s: int, e: int, ents: list[_Ent], money_starts: 
     return out
 
 
-def _tier_money_entry(text: str, a: _Ent, e: int, money_starts: set[int]) -> bool:
-    """Whether the AWARD *a* is a line of a prize schedule (who holds that tier gets the
-    amount that follows) rather than an award given in this sentence."""
+def _tier_money_entry(text: str, a: _Ent, e: int, money_starts: set[int]) -> int | None:
+    """Where the amount starts when the AWARD *a* is a line of a prize schedule (who holds
+    that tier gets the amount that follows) rather than an award given in this sentence; else None."""
     m = _TIER_HOLDS.match(text, a.end, e)
-    return m is not None and m.end() in money_starts
+    return m.end() if m is not None and m.end() in money_starts else None
 
 
 def _nearest_award_rows(mine: list[_Row], m: _Ent) -> list[_Row]:
