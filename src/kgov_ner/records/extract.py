@@ -75,6 +75,7 @@ them; no names of particular governments or programs are built in.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections import Counter
@@ -116,11 +117,11 @@ _GROUP_SEP = re.compile(
 _GROUP_SEP_HAS = re.compile(r"[\s,、·ㆍ・]|및|와|과|그리고")
 # After a tier: the districts that follow receive it.
 _FORWARD = re.compile(rf"^[{_CLOSE_QUOTES}]*\s*(?:에는|에|엔|은|는|으로는|로는)\s*[:：]?\s*(?:(?:PLACE)\s+)*$".replace("PLACE", _PLACE))
-_FORWARD_BARE = re.compile(rf"^[{_CLOSE_QUOTES}]*\s*(?:\([^()]{{0,30}}\))?\s*[:：\-–]?\s*(?:(?:PLACE)\s+)*$".replace("PLACE", _PLACE))
+_FORWARD_BARE = re.compile(rf"^[{_CLOSE_QUOTES}]*\s*(?:\([^()]{{0,30}}\))?\s*[:：\-–|]?\s*(?:(?:PLACE)\s+)*$".replace("PLACE", _PLACE))
 # "최우수구로 선정된 마포구", "우수상을 받은 고창군"
 _RELATIVE = re.compile(
     rf"^[{_CLOSE_QUOTES}]*\s*(?:으로|로|에|을|를)?\s*"
-    r"(?:든|(?:선정|뽑|지정|꼽|수상|받|차지|이름을\s*올|올)[가-힣]*?(?:된|힌|한|은|던|린|른))\s*"
+    r"(?:든|인|(?:선정|뽑|지정|꼽|수상|받|차지|이름을\s*올|올)[가-힣]*?(?:된|힌|한|은|던|린|른))\s*"
     # … 받은 광역자치단체는 제주도와 대구시: a class noun between the verb and the winners
     r"(?:(?:광역|기초)?(?:자치단체|지자체|기관|시군|시·군|자치구|시도|시·도|곳)(?:은|는|로는)?\s*)?$"
 )
@@ -142,6 +143,11 @@ _OTHER_EVALUATOR = re.compile(r"[가-힣]+(?:부|처|청|위원회|공단|재단
 _SUBJECT_AFTER = re.compile(r"\s*(?:\([^()]{0,40}\))?\s*(?:은|는|이|가|에서는|도)(?![가-힣])")
 # 광역 부문 경상북도, 광역자치단체 부문에서는 경기도가: an upper level named as a winner of its class.
 _UPPER_CLASS_BEFORE = re.compile(r"광역(?:자치단체|지자체)?\s*(?:부문|분야)?\s*(?:에서는|에서|에는|은|는)?\s*$")
+# 광역 부문 우수기관, 기초자치단체 공시제 부문 장려상, 광역 우수 3억원: the class of
+# governments an award (or a prize line) is for.
+_CLASS_BEFORE = re.compile(
+    r"(광역|기초)(?:자치단체|지자체|단체)?\s*(?:[가-힣]{1,8}\s+)?(?:부문|분야)?\s*(?:에서는|에서|에는|의|은|는)?\s*$"
+)
 _SELECTED = re.compile(r"선정|뽑혔|뽑혀|뽑힌|지정")
 # 시는/도가 …: a government referred to by its level; it blocks a money tie
 # unless it is the awardee's own level (구는 in an article about a 구).
@@ -183,6 +189,9 @@ _PROJECT_AFTER = re.compile(r"[’'”\"」』》〉]*\s*(?:사업|으로|로|�
 
 _HEAD_LEVELS = {"구": ("gu",), "자치구": ("gu",), "군": ("gun",), "시": ("si",)}
 _UPPER_LEVELS = ("metro", "province")
+# the levels one head title covers (a 시장 heads a 시 or a 광역시)
+_TITLE_LEVEL_PEERS = {"si": ("si", "metro"), "metro": ("si", "metro")}
+_TITLE_LEVELS = {"구청장": ("gu",), "군수": ("gun",), "시장": ("si", "metro"), "도지사": ("province",), "지사": ("province",)}
 
 
 # ----------------------------------------------------------------- model
@@ -195,6 +204,7 @@ class _Ent:
     label: str
     text: str
     norm: dict
+    klass: str | None = None  # an AWARD's class of governments: "upper" (광역), "lower" (기초)
 
 
 @dataclass
@@ -304,6 +314,7 @@ class _DocContext:
         )
         self._programs(ents, sentences)
         self.heads = self._heads(ents)
+        self.bare_heads = self._bare_heads(ents, set(self.heads.values()))
         dateline = _DATELINE.search(text)
         self.doc_year: int | None = int(dateline.group(1)) if dateline else None
 
@@ -356,6 +367,10 @@ class _DocContext:
         self.main_program = (
             max(main, key=lambda n: (main[n], *self.program_rank(n), -first[n])) if main else None
         )
+        # a headline named twice (page title and article) does not outvote the formal name
+        formal = [n for n in main if self.is_formal_of(n, self.main_program)]
+        if formal:
+            self.main_program = max(formal, key=lambda n: (main[n], *self.program_rank(n), -first[n]))
 
     def _names_evaluation(self, p: _Ent) -> bool:
         """Whether the mention names an evaluation or award (… 평가, … 일자리대상, ‘…’에서),
@@ -373,6 +388,12 @@ class _DocContext:
             return self.program_year[name]
         years = {y for n, y in self.program_year.items() if _programs_agree(n, name)}
         return next(iter(years)) if len(years) == 1 else None
+
+    def is_formal_of(self, formal: str | None, name: str) -> bool:
+        """Whether *formal*, a program the page dates, is the formal name of the undated *name*
+        (a headline's shortening or rewording of it)."""
+        return (formal is not None and formal != name and formal in self.program_year
+                and name not in self.program_year and _programs_agree(name, formal))
 
     def program_rank(self, name: str) -> tuple[bool, int, int]:
         """How complete a program name looks: dated (the formal name), named often, long."""
@@ -402,6 +423,21 @@ class _DocContext:
         }
 
 
+    @staticmethod
+    def _bare_heads(ents: list[_Ent], named: set[str]) -> dict[str, set[str]]:
+        """최문섭 지사는, 이태곤 구청장은: heads whose title names no district, by the level
+        the title is the head of (names the page gives a district elsewhere left out)."""
+        out: dict[str, set[str]] = {}
+        for e in ents:
+            role = (e.norm.get("role") or "").strip()
+            if e.label != "OFFICIAL" or e.norm.get("district") or role not in _TITLE_LEVELS:
+                continue
+            if e.text.strip() not in named:
+                for level in _TITLE_LEVELS[role]:
+                    out.setdefault(level, set()).add(e.text.strip())
+        return out
+
+
 def _dkey(e: _Ent) -> str:
     return e.norm.get("name") or e.text
 
@@ -426,7 +462,22 @@ def _groups(text: str, districts: list[_Ent]) -> list[_Group]:
     return groups
 
 
+def _class_before(text: str, lo: int, start: int) -> str | None:
+    """"upper" after 광역 (부문), "lower" after 기초(자치단체) (… 부문), else None."""
+    m = _CLASS_BEFORE.search(text, max(lo, start - 24), start)
+    return None if m is None else ("upper" if m.group(1) == "광역" else "lower")
+
+
+def _class_fits(klass: str | None, levels: Sequence[str | None]) -> bool:
+    """Whether governments of *levels* may hold an award of class *klass* (any of them will do)."""
+    if klass is None or not any(levels):
+        return True
+    return any(lv is not None and (lv in _UPPER_LEVELS) == (klass == "upper") for lv in levels)
+
+
 def _head_fits(award: _Ent, group: _Group) -> bool:
+    if not _class_fits(award.klass, [m.norm.get("level") for m in group.members]):
+        return False  # 광역 부문 최우수상 goes to a 시·도, 기초 부문 장려상 to a 시·군·구
     levels = _HEAD_LEVELS.get(award.norm.get("head") or "")
     if not levels:
         return True
@@ -510,6 +561,11 @@ class _Extractor:
         self.units = _units(self.text, [(s.start_char, s.end_char) for s in sentences(doc)])
         self.sentences = [(s, e) for s, e, _ in self.units]
         self.ents = [x for x in self.ents if not (x.label == "AWARD" and _past_award(self.text, x))]
+        unit_starts = [u[0] for u in self.units]
+        for x in self.ents:
+            if x.label == "AWARD":  # the class words stand in the award's own unit
+                k = bisect.bisect_right(unit_starts, x.start) - 1
+                x.klass = _class_before(self.text, unit_starts[k] if k >= 0 else 0, x.start)
         self.ctx = _DocContext(self.text, self.ents, self.sentences)
         body = getattr(getattr(doc, "_", None), "body", None) if _has_body(doc) else None
         self.body = [tuple(r) for r in body] if body else None
@@ -556,7 +612,8 @@ class _Extractor:
             d for d in districts
             if not _VENUE_AFTER.match(self.text, d.end, e)
             and (self.ctx.awardee_capable(d) or self._upper_wins_here(d, districts, awards, e)
-                 or _UPPER_CLASS_BEFORE.search(self.text, max(s, d.start - 16), d.start))
+                 or _UPPER_CLASS_BEFORE.search(self.text, max(s, d.start - 16), d.start)
+                 or any(a.klass == "upper" for a in awards))
         ]
         return _Sentence(
             start=s, end=e, districts=districts,
@@ -613,6 +670,8 @@ class _Extractor:
             if kind != "A" or k + 1 >= len(items) or items[k + 1][1] != "G":
                 continue
             a, g = sent.awards[i], items[k + 1][2]
+            if not _class_fits(a.klass, [m.norm.get("level") for m in g.members]):
+                continue
             between = self.text[a.end:g.start]
             prev = items[k - 1] if k > 0 else None
             bare_ok = prev is None or prev[1] == "A" or prev[2].consumed
@@ -641,7 +700,7 @@ class _Extractor:
         for i, a in enumerate(sent.awards):
             if given[i]:
                 continue
-            if len(names) == 1 and _head_fits(a, sent.groups[0]):
+            if len(names) == 1 and _head_fits(a, sent.groups[0]) and not self._counted(a):
                 given[i].append(_Group([sent.groups[0].members[0]]))
             elif not sent.groups and self.ctx.page_district is not None:
                 given[i].append(None)  # the page's district
@@ -650,6 +709,11 @@ class _Extractor:
             elif not sent.groups:
                 unattached = a
         return unattached
+
+    def _counted(self, a: _Ent) -> bool:
+        """우수 시군 5곳 발표: a tier followed by a number of winners names a class, not one government's win."""
+        m = _COUNTED_AFTER.match(self.text, a.end)
+        return m is not None and _count_of(m) > 1
 
     def _lead_of_level(self, sent: _Sentence, upto: int | None = None) -> _Ent | None:
         """구는 …, 군은 … opening a sentence (with *upto*: the last one before it) on a page
@@ -722,8 +786,9 @@ class _Extractor:
                 owner = owners[0]
             else:
                 continue
-            mine = _nearest_award_rows([r for r in rows if (r.owner_pos, r.group_size) == owner], m)
-            if self._money_blocked(m, owner, mine, sent):
+            mine = _nearest_award_rows([r for r in rows if (r.owner_pos, r.group_size) == owner], m,
+                                       [x.start for x in sent.money])
+            if not mine or self._money_blocked(m, owner, mine, sent):
                 continue
             for r in mine:
                 if r.krw is None:
@@ -860,17 +925,23 @@ class _Extractor:
 
 # ----------------------------------------------------------------- prize schedules
 
-# Between who gets an amount and the amount, in a prize schedule: a particle, 각/각각.
+# 한 곳당, 기관당: the amount is for each holder.
+_PER_ONE = r"(?:(?:한\s*)?(?:곳|기관|시군|시·군|자치구|지자체)\s*당\s*)"
+# Between who gets an amount and the amount, in a prize schedule: a particle, 각/각각,
+# 한 곳당, or the parenthesis the amount stands in (당진군·홍성군(각 7천만원)).
 _SCHEDULE_GAP = re.compile(
-    rf"^[{_CLOSE_QUOTES})]*\s*(?:\([^()]{{0,30}}\)\s*)?(?:은|는|이|가|에는|에|에게|엔)?\s*[:：]?\s*(?:각각|각)?\s*$"
+    rf"^[{_CLOSE_QUOTES})]*\s*(?:\([^()]{{0,30}}\)\s*)?(?:은|는|이|가|에는|에|에게|엔)?\s*[:：]?\s*[(（]?\s*"
+    rf"{_PER_ONE}?(?:각각|각)?\s*$"
 )
 # A tier named as a class of winners (우수시군이 7천만원씩, 최우수 2천만원): not an AWARD, but a holder.
 _TIER_WORD = re.compile(
     r"(?<![가-힣])(?:종합\s*)?(?:대상|최우수|우수|장려|특별|노력|모범)"
-    r"(?:\s*(?:상|기관|시군|시·군|지자체|자치구|구|군|시))?(?![가-힣])"
+    r"(?:\s*(?:상|기관|시군|시·군|지자체|자치구|구|군|시))?(?=(?:은|는|이|가|에는|에게|에|엔)?(?![가-힣]))"
 )
 # Winners referred to by their number: 두 곳은 각각, 나머지 네 곳 각.
 _COUNTED = re.compile(_COUNT + r"(?:곳|시군|시·군|자치구|기관|자치단체|지자체)(?=(?:은|는|에는|에|이|가)?(?![가-힣]))")
+
+_COUNTED_AFTER = re.compile(r"\s*" + _COUNTED.pattern)
 
 
 def _count_of(match: re.Match) -> int:
@@ -884,6 +955,7 @@ class _Holder:
     end: int
     keys: tuple[str, ...] = ()  # the districts of a group
     tier: str | None = None  # a tier named as a class
+    klass: str | None = None  # of governments (광역 우수 3억원): see _class_before
     count: int | None = None  # a number of winners
 
 
@@ -894,9 +966,11 @@ def _holders(text: str, s: int, e: int, ents: list[_Ent]) -> list[_Holder]:
     inside = [x for x in ents if s <= x.start < e]
     out = [_Holder(g.start, g.end, keys=tuple(_dkey(d) for d in g.members))
            for g in _groups(text, [x for x in inside if x.label == "DISTRICT"])]
-    out += [_Holder(a.start, a.end, tier=a.norm["tier"]) for a in inside if a.label == "AWARD" and a.norm.get("tier")]
+    out += [_Holder(a.start, a.end, tier=a.norm["tier"], klass=a.klass)
+            for a in inside if a.label == "AWARD" and a.norm.get("tier")]
     free = [m for m in _TIER_WORD.finditer(text, s, e) if not any(x.start < m.end() and m.start() < x.end for x in inside)]
-    out += [_Holder(m.start(), m.end(), tier=normalize_award(m.group(0)).get("tier")) for m in free]
+    out += [_Holder(m.start(), m.end(), tier=normalize_award(m.group(0)).get("tier"), klass=_class_before(text, s, m.start()))
+            for m in free]
     out += [_Holder(m.start(), m.end(), count=_count_of(m))
             for m in _COUNTED.finditer(text, s, e)]
     out = sorted((h for h in out if h.keys or h.tier or h.count), key=lambda h: h.end)
@@ -904,7 +978,7 @@ def _holders(text: str, s: int, e: int, ents: list[_Ent]) -> list[_Holder]:
     for i in range(len(out) - 1, 0, -1):
         h, prev = out[i], out[i - 1]
         if h.count and prev.tier and not text[prev.end:h.start].strip():
-            out[i - 1:i + 1] = [_Holder(prev.start, h.end, tier=prev.tier, count=h.count)]
+            out[i - 1:i + 1] = [_Holder(prev.start, h.end, tier=prev.tier, count=h.count, klass=prev.klass)]
     return out
 
 
@@ -917,7 +991,7 @@ def _schedule_targets(h: _Holder, rows: list[_Row], each: bool) -> list[_Row]:
         found = [[r for r in open_rows if r.key == k] for k in h.keys]
         return [rs[0] for rs in found if len(rs) == 1]
     if h.tier:
-        return [r for r in open_rows if r.tier == h.tier]
+        return [r for r in open_rows if r.tier == h.tier and _class_fits(h.klass, [r.level])]
     if h.count > 1 and not each:
         return []  # 11곳에 10억원: a total
     # a number of winners: the one tier that many still wait for, or all who wait
@@ -953,14 +1027,15 @@ def _schedule_money(text: str, units: list[tuple[int, int, int]], ents: list[_En
                 continue
             if _SPENDING_AFTER.match(text, m.end, e):
                 continue
-            each = _each(text, m, e) or "각" in text[before[-1].end:m.start]
+            gap = text[before[-1].end:m.start]
+            each = _each(text, m, e) or "각" in gap or "당" in gap
             for r in _schedule_targets(before[-1], rows, each):
                 r.krw = m.norm["krw"]
 
 
 # 우수시군이 7천만원씩, 최우수상에는 1억원: a tier as the holder of an amount.
-_TIER_HOLDS = re.compile(r"\s*(?:이|가|은|는|에는|에게)\s*(?:각각|각)?\s*")
-_EACH_GAP = re.compile(r"\s*(?:각각|각)?\s*")
+_TIER_HOLDS = re.compile(rf"\s*(?:이|가|은|는|에는|에게)\s*{_PER_ONE}?(?:각각|각)?\s*")
+_EACH_GAP = re.compile(rf"\s*{_PER_ONE}?(?:각각|각)?\s*")
 
 
 def _tier_word_money(text: str, s: int, e: int, ents: list[_Ent], money_starts: set[int]) -> set[int]:
@@ -983,14 +1058,18 @@ def _tier_money_entry(text: str, a: _Ent, e: int, money_starts: set[int]) -> int
     return m.end() if m is not None and m.end() in money_starts else None
 
 
-def _nearest_award_rows(mine: list[_Row], m: _Ent) -> list[_Row]:
+def _nearest_award_rows(mine: list[_Row], m: _Ent, money_starts: Sequence[int]) -> list[_Row]:
     """One awardee, several awards in a sentence (최우수상으로 1억원을, 장려상으로
-    5000만원을): the amount goes with the award nearest before it."""
+    5000만원을): the amount goes with the award nearest before it; none when two
+    awards precede it with no amount between them (청년 분야 최우수, 신중년 분야
+    장려에 올라 7천만원을: the sum of both)."""
     before = [r for r in mine if r.award_end <= m.start]
     if len({r.award_end for r in mine}) < 2 or not before:
         return mine
-    last = max(r.award_end for r in before)
-    return [r for r in before if r.award_end == last]
+    ends = sorted({r.award_end for r in before})
+    if len(ends) >= 2 and not any(ends[-2] <= x < m.start for x in money_starts):
+        return []
+    return [r for r in before if r.award_end == ends[-1]]
 
 
 def _each(text: str, m: _Ent, e: int) -> bool:
@@ -1131,6 +1210,8 @@ def extract_records(doc, file: str = "") -> list[dict]:
     for r in rows:
         if r.program is None and ctx.main_program is not None:
             r.program = ctx.main_program
+        elif r.program is not None and ctx.is_formal_of(ctx.main_program, r.program):
+            r.program = ctx.main_program  # 전남 일자리 평가 in a headline: the dated formal name the lead quotes
         if r.year is None and r.program is not None:
             r.year = ctx.year_of(r.program)
         if r.year is None:
@@ -1144,6 +1225,12 @@ def extract_records(doc, file: str = "") -> list[dict]:
                 r.krw = krw
         if r.official is None and r.district_name:
             r.official = ctx.heads.get(r.district_name)
+        if r.official is None and r.level is not None:
+            # a bare title (지사는) on a page where one awardee has a head of that kind
+            names = ctx.bare_heads.get(r.level, set())
+            peers = {x.key for x in rows if x.level in _TITLE_LEVEL_PEERS.get(r.level, (r.level,))}
+            if len(names) == 1 and len(peers) == 1:
+                r.official = next(iter(names))
         out.append({
             "file": file, "district": r.district, "district_name": r.district_name,
             "tier": r.tier, "rank": r.rank, "award": r.award, "program": r.program,

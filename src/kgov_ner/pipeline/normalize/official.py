@@ -32,9 +32,13 @@ _MAX_WORDS_BEFORE_TITLE = 3  # 신면호 | 서울시 | 경제진흥본부장
 _ORG_WORDS = frozenset({"전", "현", "신임", "초대", "민선"})
 
 
+_CAPTION_NOTE = re.compile(r"\([^()]{1,10}\)(?=[가-힣]{0,3}$)")
+
+
 def _title_stem(word: str) -> str | None:
     """``word`` without its particles when it ends in a title (강북구청장은 → 강북구청장)."""
-    word = word.rstrip(_TRAILING_PUNCT)
+    # 달서구청장(왼쪽)이, 구청장(55)은: a caption's position or an age between the title and its particle
+    word = _CAPTION_NOTE.sub("", word.rstrip(",.;:!?…")).rstrip(_TRAILING_PUNCT)
     cut = title_end(word)
     return None if cut is None else word[:cut]
 

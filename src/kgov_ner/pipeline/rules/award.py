@@ -45,6 +45,16 @@ def _tier_to_district_regex() -> re.Pattern:
     return re.compile(f"(?<![{HANGUL}])(?P<tier>{alternation(words)})(?:에|은|는)\\s")
 
 
+@functools.lru_cache(maxsize=None)
+def _tier_item_regex() -> re.Pattern:
+    lex = tiers()
+    words = [w for w, t in lex.items() if t.kind in ("district-tier", "prize")]
+    # a list item, a table cell or a line that opens with the tier: △우수 당진군, ○ 최우수 : 수원시, | 대상 | 구미시
+    return re.compile(
+        f"^[ \\t]*(?:[△▲○●■□◇◆•·*\\-|][ \\t]*)?(?P<tier>{alternation(words)})[ \\t]*[:：|]?[ \\t]*", re.M
+    )
+
+
 def find_awards(text: str) -> Iterator[Candidate]:
     """Tiers: 최우수구, 우수 자치구, 장려상, S등급, 장관 표창, ‘우수’, 최우수에 선정."""
     # A bare tier or 대상 handed to a district: 최우수에 전주시, 대상은 고창군에 돌아갔다.
@@ -52,6 +62,11 @@ def find_awards(text: str) -> Iterator[Candidate]:
         after = district_regex().match(text, m.end())
         if after and is_particle_run(rest_of_word(text, after.end())):
             yield Candidate(m.start("tier"), m.end("tier"), "AWARD", "tier-to-district", 2)
+    # A list of winners by tier: the tier opens the line, its districts follow.
+    for m in _tier_item_regex().finditer(text):
+        after = district_regex().match(text, m.end())
+        if after and is_particle_run(rest_of_word(text, after.end())):
+            yield Candidate(m.start("tier"), m.end("tier"), "AWARD", "tier-item", 2)
     for rule, regex in _award_regexes().items():
         for m in regex.finditer(text):
             start, end = m.start(), m.end()

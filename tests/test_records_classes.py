@@ -1,0 +1,131 @@
+"""Award records, issue 15 third round (shapes found on the validation split):
+the class an award is for (광역 / 기초), schedules per winner (한 곳당, tables,
+amounts in parentheses), a sum for two awards, a counted class in a headline,
+the formal name of a program, and heads named by a bare title.
+
+Every sentence here was written for these tests; names and amounts are new.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from kgov_ner.records.extract import extract_records
+
+
+@pytest.fixture(scope="module")
+def whole_text_tagger():
+    """These short texts are record rules' input, not pages: no body detection."""
+    from kgov_ner import Tagger
+
+    return Tagger(body="off")
+
+
+@pytest.fixture(scope="module")
+def rows_of(whole_text_tagger):
+    def get(text: str) -> dict[tuple[str, str], dict]:
+        out: dict[tuple[str, str], dict] = {}
+        for r in extract_records(whole_text_tagger(text)):
+            key = (r["district_name"] or r["district"], r["tier"])
+            assert key not in out, f"two rows for {key}"
+            out[key] = r
+        return out
+
+    return get
+
+
+def test_an_upper_class_award_goes_to_the_province_even_with_its_cities_on_the_page(rows_of):
+    rows = rows_of(
+        "충청북도가 고용노동부의 ‘2021 전국 지방자치단체 일자리 대상’에서 광역자치단체 부문 우수상을 받았다. "
+        "도내에서는 제천시가 기초 부문 장려상을 받았다."
+    )
+    assert ("충청북도", "우수") in rows
+    assert ("충청북도 제천시", "장려") in rows
+    assert ("충청북도 제천시", "우수") not in rows
+
+
+def test_a_list_of_class_lines(rows_of):
+    rows = rows_of(
+        "행안부가 발표한 광주 지역 수상 기관은 다음과 같다.\n"
+        "- 광역 부문 최우수기관 : 광주시\n"
+        "- 기초 부문 우수기관 : 남구\n"
+    )
+    assert set(rows) == {("광주광역시", "최우수"), ("광주광역시 남구", "우수")}
+
+
+def test_amounts_by_class_and_tier_go_to_the_right_level(rows_of):
+    rows = rows_of(
+        "광역자치단체 부문에서는 경상남도가 우수기관에 뽑혔다. 기초 부문에서는 거제시와 하동군이 우수기관으로 선정됐다.\n\n"
+        "특별교부세는 광역 우수 4억원, 기초 우수 2억원씩이 배정된다."
+    )
+    assert rows[("경상남도", "우수")]["krw"] == 400_000_000
+    assert rows[("경상남도 거제시", "우수")]["krw"] == 200_000_000
+    assert rows[("경상남도 하동군", "우수")]["krw"] == 200_000_000
+
+
+def test_an_amount_per_winner_after_a_tier_word(rows_of):
+    rows = rows_of(
+        "최우수 : 평택시\n우수 : 이천시, 안성시\n\n"
+        "도는 수상 시군에 상사업비를 준다. 최우수는 9천만원, 우수는 한 곳당 6천만원이다."
+    )
+    assert rows[("경기도 평택시", "최우수")]["krw"] == 90_000_000
+    assert rows[("경기도 이천시", "우수")]["krw"] == 60_000_000
+    assert rows[("경기도 안성시", "우수")]["krw"] == 60_000_000
+
+
+def test_a_table_row_gives_its_tier_and_amount_to_each_government(rows_of):
+    rows = rows_of(
+        "전북도가 시군 일자리 평가 결과를 발표했다.\n"
+        "| 등급 | 시군 | 시상금 |\n"
+        "| 최우수 | 군산시 | 8000만원 |\n"
+        "| 우수 | 김제시, 정읍시 | 각 4000만원 |\n"
+    )
+    assert rows[("전북특별자치도 군산시", "최우수")]["krw"] == 80_000_000
+    assert rows[("전북특별자치도 김제시", "우수")]["krw"] == 40_000_000
+    assert rows[("전북특별자치도 정읍시", "우수")]["krw"] == 40_000_000
+
+
+def test_an_amount_in_parentheses_after_a_group(rows_of):
+    rows = rows_of("수상 시군은 아래와 같다.\n△최우수 공주시(1억원)\n△우수 보령시·논산시(각 6천만원)\n")
+    assert rows[("충청남도 보령시", "우수")]["krw"] == 60_000_000
+    assert rows[("충청남도 논산시", "우수")]["krw"] == 60_000_000
+
+
+def test_one_amount_after_two_awards_is_their_sum_not_the_second_ones(rows_of):
+    rows = rows_of(
+        "여수시가 전남도 일자리 평가에서 두 분야 상을 받았다. "
+        "시는 청년 분야 최우수, 여성 분야 장려에 올라 시상금 8천만원을 받게 됐다. "
+        "분야별로는 청년 최우수 6천만원, 여성 장려 2천만원이다."
+    )
+    assert rows[("전라남도 여수시", "장려")]["krw"] == 20_000_000
+    assert rows[("전라남도 여수시", "최우수")]["krw"] == 60_000_000
+
+
+def test_a_counted_class_in_a_headline_is_not_the_only_districts_win(rows_of):
+    rows = rows_of("충남도, 일자리 우수 시군 4곳 발표… 천안시 최우수\n\n충남도는 천안시를 최우수로 선정했다.")
+    assert ("충청남도 천안시", "최우수") in rows
+    assert ("충청남도 천안시", "우수") not in rows
+
+
+def test_a_headlines_short_name_gives_way_to_the_dated_formal_name(rows_of):
+    rows = rows_of(
+        "광양시, 전남 일자리 평가 최우수\n\n"
+        "광양시가 전라남도의 ‘2022년 전라남도 시군 일자리 창출 평가’에서 최우수를 받았다."
+    )
+    assert rows[("전라남도 광양시", "최우수")]["program"].startswith("전라남도 시군 일자리 창출")
+
+
+def test_a_bare_title_names_the_head_of_the_one_winner_of_its_level(rows_of):
+    rows = rows_of(
+        "전라북도가 광역 부문 우수상을 받았고, 완주군이 기초 부문 장려상을 받았다.\n\n"
+        "문재식 지사는 “도민 덕분”이라고 말했다."
+    )
+    assert rows[("전북특별자치도", "우수")]["official"] == "문재식"
+    assert rows[("전북특별자치도 완주군", "장려")]["official"] is None
+
+
+def test_a_caption_note_between_title_and_particle_keeps_the_title(tagger):
+    doc = tagger("하은규 대구 수성구청장(왼쪽)이 상패를 받고 있다.")
+    (off,) = [e for e in doc.ents if e.label_ == "OFFICIAL"]
+    assert off._.norm["district"] == "대구광역시 수성구"
+    assert off._.norm["role"] == "구청장"
