@@ -412,3 +412,20 @@ def test_related_box_inside_the_article_is_left_out_and_the_article_goes_on():
     assert covers(ranges, page.index("이미지 확대"), page.index("5000만원을 더 받는다.") + 13)
     assert covers(ranges, tail, tail + 10)
     assert not touches(ranges, page.index("오다현 기자"), len(page))
+
+
+def test_a_one_line_related_news_box_inside_the_article_is_left_out():
+    """One teaser line between two paragraphs (header and items on one line): too short
+    for the line scores alone to pay two switches, but a box of other stories all the same."""
+    page = (
+        CAPTION_ARTICLE.split("\n\n이미지 확대")[0]
+        + "\n\n[함께 보면 좋은 기사] 연수구, 송도 청년 채용 설명회 / 부평구, 공모 최우수상\n\n"
+        "남동구는 지난해 인천시 평가에서도 우수상에 뽑혔으며 올해는 청년 고용 지원금 5000만원을 더 받는다. "
+        "구는 이 돈을 산단 통근버스 노선을 늘리는 데 쓸 계획이다.\n\n"
+        "서은비 남동구청장은 “출퇴근길이 편해야 일자리도 오래 간다”며 “기업과 주민 모두의 길을 넓히겠다”고 말했다.\n"
+    )
+    ranges = detect_body(page)
+    box = page.index("[함께 보면")
+    assert not touches(ranges, box, page.index("최우수상\n") + 4)
+    tail = page.index("남동구는 지난해")
+    assert covers(ranges, tail, tail + 10)

@@ -138,6 +138,11 @@ _BOX_HEADER = re.compile(
     r"인기\s?(기사|뉴스)|추천\s?(기사|뉴스)|다른\s?기사)",
     re.IGNORECASE,
 )
+# The boxes of other stories (not an "AD" marker, which an article may carry inside).
+_NEWS_BOX_HEADER = re.compile(
+    r"^[\[【<(]?\s*(관련\s?(기사|뉴스)|함께\s?(보면|본|읽)|이\s?시각|많이\s?(본|읽은)|"
+    r"인기\s?(기사|뉴스)|추천\s?(기사|뉴스)|다른\s?기사)"
+)
 # "댓글 3" opens a comment box after the article, but "• 댓글 0" is also a
 # counter in the article header, so it only ends prose runs.
 _COMMENT_HEADER = re.compile(r"^(댓글|의견|comments?)\b", re.IGNORECASE)
@@ -636,11 +641,15 @@ def _segments(page: PageView, scores: np.ndarray, switch: float) -> list[Range]:
     limit = page.rank[page.cut] if page.cut is not None else n
     forced = {page.rank[i] for a, b in page.cores for i in range(a, b + 1)
               if page.sentence[i] and page.rank[i] < limit}
+    boxed_out = _news_box_lines(page) - forced
     NEG = -1e18
     # best[state] = best total ending in state; back[k][state] = previous state
     out_score, in_score = 0.0, NEG
     back = []
     for k in range(n):
+        if k in boxed_out:  # transparent: left out, and the article may go on past it at no cost
+            back.append((0, 1))
+            continue
         z = float(scores[k])
         stay_out, from_in = out_score, in_score - switch
         new_out, back_out = (stay_out, 0) if stay_out >= from_in else (from_in, 1)
@@ -656,10 +665,23 @@ def _segments(page: PageView, scores: np.ndarray, switch: float) -> list[Range]:
     state = 1 if in_score > out_score else 0
     labels = [0] * n
     for k in range(n - 1, -1, -1):
-        labels[k] = state
+        labels[k] = 0 if k in boxed_out else state
         state = back[k][state]
     _take_captions(page, labels, limit)
     return _runs_of_ones(labels)
+
+
+def _news_box_lines(page: PageView) -> set[int]:
+    """Ranks of the lines of related-news boxes ("[함께 보면 좋은 기사] …", "관련기사" and its
+    items), prose sentences left out: never body, even inside the article (the
+    Clarifications), and the article goes on past them as if they were not there."""
+    out = set()
+    in_news_box = False
+    for i in page.content:
+        in_news_box = page.boxed[i] and (in_news_box or bool(_NEWS_BOX_HEADER.match(page.lines[i])))
+        if in_news_box and not page.sentence[i]:
+            out.add(page.rank[i])
+    return out
 
 
 def _runs_of_ones(labels: Sequence[int]) -> list[Range]:
