@@ -15,7 +15,9 @@ award) that the text states, with the columns of :data:`COLUMNS`:
     preferring one before the award), or failing that the document's main
     program (the one most named in the sentences that state awards); a
     short mention (희망일자리) is replaced by the longest program of the
-    document that contains it (서울 희망일자리 만들기).  ``year`` is the
+    document that contains it (서울 희망일자리 만들기), and an undated
+    headline name (전남 일자리 평가) by the dated formal name it agrees with
+    (2024년 전라남도 시군 일자리 창출 평가).  ``year`` is the
     program mention's year, else a year the sentence states (``2019년``;
     years listed before ``에 이어``/``부터``/``까지`` are history, not the
     award's year), else the year the document gives that program.
@@ -31,7 +33,9 @@ award) that the text states, with the columns of :data:`COLUMNS`:
     ``4년 연속`` → 4 (also ``N회 연속``), the one nearest the award in its sentence.
 ``official``
     the head of that district (구청장, 군수, 시장, 도지사) named anywhere in the
-    document: an OFFICIAL whose norm ``district`` is the row's district.
+    document: an OFFICIAL whose norm ``district`` is the row's district, or
+    one named by a bare title (``최문섭 지사는``) when a single awardee of the
+    page is of the level that title heads.
 ``sent_start`` / ``sent_end``
     character offsets of the sentence stating the award (whitespace trimmed,
     cut at the end of the article body).
@@ -51,7 +55,10 @@ Who gets an award, sentence by sentence (districts separated only by ``,``
    when the page is about one district.
 
 An upper-level government (서울시, 경기도) is never an awardee when the page
-names a district under it: there it is the evaluator.  A tier whose head
+names a district under it: there it is the evaluator, unless the award is
+stated for the upper class (``광역자치단체 부문 최우수상``, ``광역 부문
+우수기관 : 대전시``), which only a 시·도 can hold (``기초 부문`` only a 시·군·구;
+prize lines by class, ``광역 우수 3억원, 기초 우수 1억원``, likewise).  A tier whose head
 names a level (우수구, 최우수군) only goes to districts of that level.  A
 sentence naming a tier but no awardee, on a page about several districts,
 hands the tier to the next sentence if that one selects a group without
