@@ -129,3 +129,88 @@ def test_a_caption_note_between_title_and_particle_keeps_the_title(tagger):
     (off,) = [e for e in doc.ents if e.label_ == "OFFICIAL"]
     assert off._.norm["district"] == "대구광역시 수성구"
     assert off._.norm["role"] == "구청장"
+
+
+def test_letter_grades_are_awards_and_rows(rows_of):
+    rows = rows_of(
+        "충청북도는 ‘2013년 시군 일자리 종합평가’에서 청주시와 음성군을 가장 높은 가등급으로 분류했다. "
+        "나등급은 제천시가 받았다. 도는 가·나·다 세 등급으로 나누고 다 등급을 받은 곳에는 인센티브를 주지 않는다."
+    )
+    assert {k for k in rows} == {("충청북도 청주시", "가"), ("충청북도 음성군", "가"), ("충청북도 제천시", "나")}
+
+
+def test_a_tier_as_topic_goes_to_the_subject_of_its_clause(rows_of):
+    rows = rows_of(
+        "같은 평가에서 가장 높은 최우수상은 상담 창구를 역 안으로 옮긴 광명시가, "
+        "우수상은 구인 정보를 실시간으로 나눈 오산시와 평택시가 받았다."
+    )
+    assert set(rows) == {("경기도 광명시", "최우수"), ("경기도 오산시", "우수"), ("경기도 평택시", "우수")}
+
+
+def test_last_editions_winner_is_no_row(rows_of):
+    rows = rows_of(
+        "도는 우수상에 김천시를 선정했다. 지난해 같은 평가에서 최우수상을 받은 상주시는 올해 명단에 오르지 못했다."
+    )
+    assert ("경상북도 김천시", "우수") in rows
+    assert not any(k[0] == "경상북도 상주시" for k in rows)
+
+
+def test_past_tiers_listed_before_this_years_are_no_rows(rows_of):
+    rows = rows_of("보성군이 ‘2025 전국 지방자치단체 일자리 대상’에서 최우수상을 받았다. "
+                   "군은 2023년 장려상에 이어 지난해 우수상, 올해 최우수상까지 3년 연속 상을 받았다.")
+    assert set(rows) == {("전라남도 보성군", "최우수")}
+
+
+def test_a_class_scope_covers_the_prize_lines_after_it(rows_of):
+    rows = rows_of(
+        "광역자치단체 부문에서는 전라북도가 우수상을 받았다. 기초자치단체 부문 우수상은 군산시와 정읍시가 나눠 가졌다.\n\n"
+        "인센티브는 광역 부문은 최우수상 3억원, 우수상 2억원이고, 기초 부문은 최우수상 1억5천만원, 우수상 1억원이다."
+    )
+    assert rows[("전북특별자치도", "우수")]["krw"] == 200_000_000
+    assert rows[("전북특별자치도 군산시", "우수")]["krw"] == 100_000_000
+    assert rows[("전북특별자치도 정읍시", "우수")]["krw"] == 100_000_000
+
+
+def test_a_class_scope_stops_at_the_next_government(rows_of):
+    rows = rows_of("한편 같은 평가에서 경상남도는 광역자치단체 부문 우수기관에, 밀양시와 거제시는 각각 장려기관에 이름을 올렸다.")
+    assert ("경상남도 밀양시", "장려") in rows and ("경상남도 거제시", "장려") in rows
+
+
+def test_a_second_evaluation_in_the_paragraph_goes_to_the_carried_subject(rows_of):
+    rows = rows_of(
+        "김해시, 정부 ‘우수상’·도 ‘최우수’\n\n"
+        "시는 지난달 고용노동부 주관 ‘2024 전국 지방자치단체 일자리 대상’에서 우수상을 받았다. "
+        "이어 경남도가 발표한 ‘2024년 경남 시군 일자리 평가’에서는 최우수에 올라 시상금 1억원을 받게 됐다.\n\n"
+        "도 평가에서 우수는 창원시, 장려는 밀양시에 돌아갔다."
+    )
+    assert rows[("경상남도 김해시", "최우수")]["program"].startswith("경남 시군 일자리")
+    assert rows[("경상남도 김해시", "우수")]["program"] == "전국 지방자치단체 일자리 대상"
+    assert rows[("경상남도 창원시", "우수")]["program"].startswith("경남 시군 일자리")
+    assert rows[("경상남도 김해시", "최우수")]["krw"] == 100_000_000
+
+
+def test_a_class_that_no_one_won_is_no_row(rows_of):
+    rows = rows_of("광역자치단체 가운데서는 충청남도가 우수 자치단체로 뽑혔다. 광역 부문 최우수 기관은 올해 나오지 않았다.")
+    assert set(rows) == {("충청남도", "우수")}
+
+
+def test_a_headline_naming_the_ministry_gives_way_to_the_formal_name(rows_of):
+    rows = rows_of(
+        "행안부 일자리 평가 ‘최우수 기관’에 수성구\n\n"
+        "행정안전부는 ‘2019년 지방자치단체 일자리 창출 추진실적 평가’ 결과 대구 수성구를 최우수 기관으로 선정했다."
+    )
+    assert rows[("대구광역시 수성구", "최우수")]["program"].startswith("지방자치단체 일자리 창출 추진실적")
+
+
+def test_a_half_year_after_the_year_is_not_part_of_the_programs_name():
+    from kgov_ner.pipeline.normalize import normalize_program
+
+    assert normalize_program("2011년 하반기 희망근로 추진실적 평가")["name"] == "희망근로 추진실적"
+    assert normalize_program("상반기 희망근로 평가")["name"] == "상반기 희망근로"
+
+
+def test_a_parenthesis_after_the_title_or_the_name_keeps_the_title():
+    from kgov_ner.pipeline.normalize.official import normalize_official
+
+    assert normalize_official("문태호 부산 동구청장(앞줄 왼쪽 두 번째)과 직원들", 0, 3, [])["district"] == "부산광역시 동구"
+    assert normalize_official("문태호(61) 강서구청장은", 0, 3, [])["role"] == "구청장"

@@ -132,6 +132,9 @@ _RELATIVE = re.compile(
     # … 받은 광역자치단체는 제주도와 대구시: a class noun between the verb and the winners
     r"(?:(?:광역|기초)?(?:자치단체|지자체|기관|시군|시·군|자치구|시도|시·도|곳)(?:은|는|로는)?\s*)?$"
 )
+# 최우수상은 … 부천시가: the tier as topic, its holder as the subject further on.
+_TOPIC_AFTER = re.compile(rf"^[{_CLOSE_QUOTES}]*\s*(?:은|는)\s")
+_SUBJECT_MARK = re.compile(r"\s*(?:\([^()]{0,40}\))?\s*(?:이|가)(?![가-힣])")
 # A group followed by these is a point of comparison, not the awardee.
 _NOT_AWARDEE_AFTER = re.compile(r"\s*(?:\([^()]{0,40}\))?\s*(?:에\s*이어|에\s*이은|의\s*뒤를|보다|와\s*달리|과\s*달리|을\s*제치고|를\s*제치고)")
 # A government that is where something happened, not who won: 세종시에서 열린
@@ -153,8 +156,12 @@ _UPPER_CLASS_BEFORE = re.compile(r"광역(?:자치단체|지자체)?\s*(?:부문
 # 광역 부문 우수기관, 기초자치단체 공시제 부문 장려상, 광역 우수 3억원: the class of
 # governments an award (or a prize line) is for.
 _CLASS_BEFORE = re.compile(
-    r"(광역|기초)(?:자치단체|지자체|단체)?\s*(?:[가-힣]{1,8}\s+)?(?:부문|분야)?\s*(?:에서는|에서|에는|의|은|는)?\s*$"
+    r"(광역|기초)(?:자치단체|지자체|단체)?\s*(?:[가-힣]{1,8}\s+)?(?:부문|분야)?\s*(?:에서는|에서|에는|의|은|는)?[\s|]*$"
 )
+_CLASS_SCOPE = re.compile(r"(광역|기초)(?:자치단체|지자체|단체)?\s*(?:부문|분야)(?:에서는|에서|에는|의|은|는)?(?![가-힣])")
+_LIST_ITEM = re.compile(r"[ \t]*[-△▲○●■□◇◆•·*ㆍ|]")
+# 광역 부문 최우수 기관은 나오지 않았다, 우수상은 받지 못했다: no one holds it.
+_NEGATED = re.compile(r"지\s*(?:않았|않는다|않은|못했|못한|못하|못해)|(?<![가-힣])없었다|(?<![가-힣])없다")
 _SELECTED = re.compile(r"선정|뽑혔|뽑혀|뽑힌|지정")
 # 시는/도가 …: a government referred to by its level; it blocks a money tie
 # unless it is the awardee's own level (구는 in an article about a 구).
@@ -186,7 +193,10 @@ _AWARD_MONEY = re.compile(r"인센티브|지원금|상금|포상금|시상금|�
 _CARRIED_SUBJECT = re.compile(r"(?:^|\s)(?:이들\s*)?(?:자치구|자치단체|기관|지자체|시군|구|군|시|도)(?:는|가|도|에는)(?=\s)|부상으로|이와\s*함께")
 # Past wins cited for a streak: 2018년 장려, 2019년 우수에 이어 (not this year's awards).
 _PAST_YEAR_BEFORE = re.compile(r"(?:19|20)[0-9]{2}\s*년(?:에는?|엔)?\s*[‘'\"“]?$|지난해\s*[‘'\"“]?$|전년\s*[‘'\"“]?$")
-_PAST_AFTER = re.compile(r"[^.。]{0,40}?(?:에\s*이어|에\s*이은|에\s*머물렀|에서\s*올해)|\s*(?:을\s*받은\s*|를\s*받은\s*)?(?:이후|이래)(?![가-힣])")
+_PAST_AFTER = re.compile(r"[^.。]{0,40}?(?:에\s*이어|에\s*이은|에\s*머물렀|에서\s*올해)|\s*[,、]\s*(?:그리고\s*)?올해(?![가-힣])|\s*(?:을\s*받은\s*|를\s*받은\s*)?(?:이후|이래)(?![가-힣])")
+# 지난해 (같은 평가에서) … 받은: a relative clause about the last edition's winner.
+_LAST_TIME_CLAUSE = re.compile(r"(?:지난해|작년|전년도?)\s+[^.,。\n]{0,25}$")
+_WON_RELATIVE = re.compile(rf"[{_CLOSE_QUOTES}]*\s*(?:을|를)\s*(?:받은|받았던|수상한|수상했던|차지한|차지했던)(?![가-힣])")
 # A dateline: 2018.06.21, 2018-06-21, 2018년 6월 21일, 2018. 5. 29.
 _DATELINE = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})\s*(?:[.\-/]\s*[01]?[0-9]\s*[.\-/]\s*[0-3]?[0-9]|년\s*[01]?[0-9]\s*월\s*[0-3]?[0-9]\s*일)")
 # A program named as the evaluation (rather than a project the district ran).
@@ -249,6 +259,7 @@ class _Row:
     level: str | None  # the district's level (gu, gun, si, ...)
     issuer: bool  # the award is an issuer's prize (장관상, 대통령상): a rank tier of the same win replaces it
     district_start: int | None  # where the district is named in the sentence (None: the page's district)
+    program_shared: bool = False  # another award stands between the program and this one (정부 일자리 대상 우수상·도 평가 장려)
 
     @property
     def key(self) -> str:
@@ -352,6 +363,11 @@ class _DocContext:
                 years.setdefault(name, set()).add(e.norm["year"])
         self.program_year = {n: next(iter(y)) for n, y in years.items() if len(y) == 1}
         self.evaluations = {program_key(self.program_name(p)) for p in progs if self._names_evaluation(p)}
+        named = sorted({self.program_name(p) for p in progs if self._names_evaluation(p)})
+        # two evaluations that are not one named two ways (a city's two prizes of a year)
+        self.several_evaluations = any(
+            not _programs_agree(x, y) for i, x in enumerate(named) for y in named[i + 1:]
+        )
         # main program: the evaluation most named in the headline, the lead and the
         # sentences that state an award; failing that, the program most named there
         award_sents = [
@@ -469,9 +485,17 @@ def _groups(text: str, districts: list[_Ent]) -> list[_Group]:
     return groups
 
 
-def _class_before(text: str, lo: int, start: int) -> str | None:
-    """"upper" after 광역 (부문), "lower" after 기초(자치단체) (… 부문), else None."""
+def _class_before(text: str, lo: int, start: int, districts: Sequence[int] = ()) -> str | None:
+    """"upper" after 광역 (부문), "lower" after 기초(자치단체) (… 부문), else None; failing
+    those right before, the last ``광역/기초 부문`` since *lo* (the unit's start) scopes
+    what follows it (광역 부문은 최우수상 3억원, 우수상 2억원이고, 기초 부문은 …) unless
+    a government (at one of the offsets *districts*) is named in between (전라북도는
+    광역 부문 우수기관에, 익산시와 부안군은 장려기관에)."""
     m = _CLASS_BEFORE.search(text, max(lo, start - 24), start)
+    if m is None:
+        m = next(reversed(list(_CLASS_SCOPE.finditer(text, lo, start))), None)
+        if m is not None and any(m.end() <= d < start for d in districts):
+            return None
     return None if m is None else ("upper" if m.group(1) == "광역" else "lower")
 
 
@@ -569,10 +593,13 @@ class _Extractor:
         self.sentences = [(s, e) for s, e, _ in self.units]
         self.ents = [x for x in self.ents if not (x.label == "AWARD" and _past_award(self.text, x))]
         unit_starts = [u[0] for u in self.units]
+        district_starts = [x.start for x in self.ents if x.label == "DISTRICT"]
         for x in self.ents:
             if x.label == "AWARD":  # the class words stand in the award's own unit
                 k = bisect.bisect_right(unit_starts, x.start) - 1
-                x.klass = _class_before(self.text, unit_starts[k] if k >= 0 else 0, x.start)
+                lo = unit_starts[k] if k >= 0 else 0
+                near = district_starts[bisect.bisect_left(district_starts, lo):bisect.bisect_left(district_starts, x.start)]
+                x.klass = _class_before(self.text, lo, x.start, near)
         self.ctx = _DocContext(self.text, self.ents, self.sentences)
         body = getattr(getattr(doc, "_", None), "body", None) if _has_body(doc) else None
         self.body = [tuple(r) for r in body] if body else None
@@ -580,6 +607,7 @@ class _Extractor:
         self.tier_money: dict[str, set[int]] = {}  # tier -> amounts a sentence gives each holder of it
         self.last_rows: list[_Row] = []  # the awardees of the paragraph's last award sentence
         self.first_awardees: list[_Ent] = []  # each government given a row, at its first one
+        self.last_program: str | None = None  # the evaluation the last award sentence named
 
     # -------------------------------------------------------------- sentences
     def run(self) -> list[_Row]:
@@ -615,6 +643,7 @@ class _Extractor:
         awards = _one_name_per_win(self.text, [
             x for x in ents if x.label == "AWARD" and x.norm.get("tier") and x not in entries
         ])
+        awards = [a for k, a in enumerate(awards) if not _negated(self.text, a, awards[k + 1].start if k + 1 < len(awards) else e)]
         capable = [
             d for d in districts
             if not _VENUE_AFTER.match(self.text, d.end, e)
@@ -682,9 +711,18 @@ class _Extractor:
             between = self.text[a.end:g.start]
             prev = items[k - 1] if k > 0 else None
             bare_ok = prev is None or prev[1] == "A" or prev[2].consumed
-            if _FORWARD.match(between) or _RELATIVE.match(between) or (bare_ok and _FORWARD_BARE.match(between)):
+            if (_FORWARD.match(between) or _RELATIVE.match(between) or (bare_ok and _FORWARD_BARE.match(between))
+                    or self._topic_then_subject(a, g, sent.end)):
                 given[i].append(g)
                 g.consumed = True
+
+    def _topic_then_subject(self, a: _Ent, g: _Group, e: int) -> bool:
+        """최우수상은 (what it was given for) 부천시가, 우수상은 … 이천시와 안성시가 받았다: a tier
+        as the topic, then the next group as the subject (이/가) of the same clause."""
+        between = self.text[a.end:g.start]
+        return (len(between) <= 80 and _TOPIC_AFTER.match(between) is not None
+                and not re.search(r"[.!?。]", between)
+                and _SUBJECT_MARK.match(self.text, g.end, e) is not None)
 
     def _nearest_group_before(self, sent: _Sentence, given: list[list[_Group | None]]) -> None:
         """Rule 3: a tier still without awardee goes to the nearest free group before it."""
@@ -713,9 +751,24 @@ class _Extractor:
                 given[i].append(None)  # the page's district
             elif not sent.groups and self._lead_of_level(sent) is not None:
                 given[i].append(_Group([self._lead_of_level(sent)]))
+            elif not sent.groups and (carried := self._carried_subject(a)) is not None:
+                given[i].append(_Group([carried]))
             elif not sent.groups:
                 unattached = a
         return unattached
+
+    def _carried_subject(self, a: _Ent) -> _Ent | None:
+        """시는 … 우수상을 받았다. 이어 경남도가 발표한 ‘…’에서는 최우수에 올라 …: a tier with no
+        government in its sentence goes to the one government the paragraph's last award
+        sentence gave a row to (the subject carried over), unless it names a class."""
+        keys = {r.key for r in self.last_rows}
+        if len(keys) != 1 or self._counted(a):
+            return None
+        line_start = self.text.rfind("\n", 0, a.start) + 1
+        line_end = self.text.find("\n", a.start)
+        if "|" in self.text[line_start:line_end if line_end >= 0 else None] or _LIST_ITEM.match(self.text, line_start):
+            return None  # a table row or list item stands alone
+        return self.ctx.first_mention.get(next(iter(keys)))
 
     def _counted(self, a: _Ent) -> bool:
         """우수 시군 5곳 발표: a tier followed by a number of winners names a class, not one government's win."""
@@ -745,6 +798,13 @@ class _Extractor:
         for a, g in pairs:
             prog_ent = _pick_program(programs, a)
             program = self.ctx.program_name(prog_ent) if prog_ent else None
+            shared = prog_ent is not None and any(
+                o is not a and min(prog_ent.end, a.end) <= o.start < max(prog_ent.start, a.start) for o in sent.awards
+            )
+            if program is None and self.ctx.several_evaluations:
+                program = self.last_program  # 도 평가에서 우수는 …: the evaluation the story is at
+            elif program is not None and not shared:
+                self.last_program = program
             year = prog_ent.norm.get("year") if prog_ent else None
             if not isinstance(year, int):
                 year = year_in_sentence
@@ -764,7 +824,7 @@ class _Extractor:
                     sent_start=sent_start, sent_end=sent_end,
                     owner_pos=owner_pos, group_size=len(members), award_end=a.end,
                     level=d.norm.get("level"), district_start=d.start if g is not None else None,
-                    issuer=a.norm.get("kind") in _ISSUER_KINDS,
+                    issuer=a.norm.get("kind") in _ISSUER_KINDS, program_shared=shared,
                 ))
         self.tie_money(rows, sent)
         return rows
@@ -976,7 +1036,9 @@ def _holders(text: str, s: int, e: int, ents: list[_Ent]) -> list[_Holder]:
     out += [_Holder(a.start, a.end, tier=a.norm["tier"], klass=a.klass)
             for a in inside if a.label == "AWARD" and a.norm.get("tier")]
     free = [m for m in _TIER_WORD.finditer(text, s, e) if not any(x.start < m.end() and m.start() < x.end for x in inside)]
-    out += [_Holder(m.start(), m.end(), tier=normalize_award(m.group(0)).get("tier"), klass=_class_before(text, s, m.start()))
+    governments = [x.start for x in inside if x.label == "DISTRICT"]
+    out += [_Holder(m.start(), m.end(), tier=normalize_award(m.group(0)).get("tier"),
+                    klass=_class_before(text, s, m.start(), governments))
             for m in free]
     out += [_Holder(m.start(), m.end(), count=_count_of(m))
             for m in _COUNTED.finditer(text, s, e)]
@@ -1084,11 +1146,23 @@ def _each(text: str, m: _Ent, e: int) -> bool:
     return bool(_EACH_BEFORE.search(text[max(0, m.start - 6):m.start]) or _EACH_AFTER.match(text, m.end, e))
 
 
-def _past_award(text: str, a: _Ent) -> bool:
-    """An award cited as a past win for a streak: ``2018년 장려, 2019년 우수에 이어``, ``지난해 장려상에 머물렀으나``."""
-    before = text[max(0, a.start - 12):a.start]
-    return bool(_PAST_YEAR_BEFORE.search(before) and _PAST_AFTER.match(text, a.end))
+def _negated(text: str, a: _Ent, stop: int) -> bool:
+    """The award's clause (up to the next award, a comma or *stop*) denies it: 받지 못했다."""
+    comma = text.find(",", a.end, stop)
+    return _NEGATED.search(text, a.end, comma if comma >= 0 else stop) is not None
 
+
+def _past_award(text: str, a: _Ent) -> bool:
+    """An award cited as a past win for a streak: ``2018년 장려, 2019년 우수에 이어``, ``지난해 장려상에 머물렀으나``;
+    or naming who won it last time: ``지난해 같은 평가에서 최우수상을 받은 구미시는``."""
+    before = text[max(0, a.start - 12):a.start]
+    if _PAST_YEAR_BEFORE.search(before) and _PAST_AFTER.match(text, a.end):
+        return True
+    return bool(_LAST_TIME_CLAUSE.search(text, max(0, a.start - 30), a.start) and _WON_RELATIVE.match(text, a.end))
+
+
+# 행안부, 고용노동부, 정부: a word that names who runs an evaluation; 제3회: its edition.
+_ISSUER_WORD = re.compile(r"정부|[가-힣]{1,6}부|제?[0-9]{1,3}회")
 
 #: Tier kinds that name who hands a prize (고용노동부 장관상) rather than its rank.
 _ISSUER_KINDS = ("ministerial",)
@@ -1135,6 +1209,8 @@ def _programs_agree(a: str | None, b: str | None) -> bool:
     # and puts the region before it: 충남 사회적경제 / 시군 사회적경제 활성화
     regions = _region_words()
     ta, tb = set(a.casefold().split()) - regions, set(b.casefold().split()) - regions
+    # and names who runs it (행안부 일자리 평가 / 지방자치단체 일자리 창출 추진실적 평가) or the edition (제3회)
+    ta, tb = {w for w in ta if not _ISSUER_WORD.fullmatch(w)}, {w for w in tb if not _ISSUER_WORD.fullmatch(w)}
     if not ta or not tb:
         return False
     return ta <= tb or tb <= ta or len(ta & tb) >= 0.5 * len(ta | tb)
@@ -1161,9 +1237,10 @@ def _merge(rows: list[_Row], ctx: _DocContext) -> list[_Row]:
         for m in merged:
             if _same_award(m, r):
                 if m.program and r.program and program_key(m.program) != program_key(r.program):
-                    # one award, two names: keep the name the page uses most
-                    if ctx.program_rank(r.program) > ctx.program_rank(m.program):
-                        m.program = r.program
+                    # one award, two names: keep the one named for this award alone (not
+                    # before another award too), then the name the page uses most
+                    if (not r.program_shared, ctx.program_rank(r.program)) > (not m.program_shared, ctx.program_rank(m.program)):
+                        m.program, m.program_shared = r.program, r.program_shared
                 for name in ("program", "year", "krw", "streak"):
                     if getattr(m, name) is None and getattr(r, name) is not None:
                         setattr(m, name, getattr(r, name))

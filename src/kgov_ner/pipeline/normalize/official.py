@@ -32,6 +32,7 @@ _MAX_WORDS_BEFORE_TITLE = 3  # 신면호 | 서울시 | 경제진흥본부장
 _ORG_WORDS = frozenset({"전", "현", "신임", "초대", "민선"})
 
 
+_PAREN_NOTE = re.compile(r"\([^()\n]{1,15}\)")
 _CAPTION_NOTE = re.compile(r"\([^()]{1,10}\)(?=[가-힣]{0,3}$)")
 
 
@@ -124,6 +125,8 @@ class _Page:
         """박겸수 강북구청장, 신면호 서울시 경제진흥본부장, 이정훈 청장: the title after the name."""
         between: tuple[str, int] | None = None
         tail = self.text[end:end + _AFTER_WINDOW + 15]
+        # 동구청장(왼쪽 세 번째)과, 박겸수(59) 강북구청장: a parenthesis read as blanks (offsets kept)
+        tail = _PAREN_NOTE.sub(lambda m: " " * len(m.group(0)), tail)
         for k, m in enumerate(re.finditer(r"\S+", tail)):
             if k >= _MAX_WORDS_BEFORE_TITLE or m.start() > _AFTER_WINDOW or "\n" in tail[: m.start()]:
                 break

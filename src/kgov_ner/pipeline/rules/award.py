@@ -21,6 +21,8 @@ def _award_regexes() -> dict[str, re.Pattern]:
     return {
         "tier-head": re.compile(f"(?<![{HANGUL}])(?:{tier_alt})\\s?(?:{head_alt})"),
         "grade": re.compile(f"(?<![A-Za-z0-9{HANGUL}])[SABCD]\\s?등급"),
+        # 가등급, 나 등급 (not 가·나·다 세 등급, a scale, nor 다 등급 시군, a class)
+        "letter-grade": re.compile(f"(?<![A-Za-z0-9{HANGUL}·ㆍ,])[가나다라]\\s?등급(?!\\s*(?:시군|곳|기관|자치구|지자체|(?:을|를)\\s*받은\\s*곳))"),
         "ministerial": re.compile(
             f"(?<![{HANGUL}])(?:(?:[{HANGUL}]{{1,10}}부\\s?)?장관|대통령|국무총리)\\s?(?:기관\\s?)?(?:특별상|상|표창)"
         ),
@@ -73,6 +75,6 @@ def find_awards(text: str) -> Iterator[Candidate]:
             span = m.group(0)
             start += len(span) - len(span.lstrip())
             end -= len(span) - len(span.rstrip())
-            if rule in ("tier-head", "grade", "ministerial", "institution") and not is_particle_run(rest_of_word(text, end)):
+            if rule in ("tier-head", "grade", "letter-grade", "ministerial", "institution") and not is_particle_run(rest_of_word(text, end)):
                 continue  # 우수상품, 우수구청: the head is part of a longer word
             yield Candidate(start, end, "AWARD", rule, 2)
