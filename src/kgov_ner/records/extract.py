@@ -368,8 +368,11 @@ class _DocContext:
         self.several_evaluations = any(
             not _programs_agree(x, y) for i, x in enumerate(named) for y in named[i + 1:]
         )
-        # main program: the evaluation most named in the headline, the lead and the
-        # sentences that state an award; failing that, the program most named there
+        self.main_program = self._main_program(progs, ents, sentences)
+
+    def _main_program(self, progs: list[_Ent], ents: list[_Ent], sentences: list[tuple[int, int]]) -> str | None:
+        """The evaluation most named in the headline, the lead and the sentences that
+        state an award; failing that, the program most named there."""
         award_sents = [
             (s, e) for s, e in sentences
             if any(a.label == "AWARD" and s <= a.start < e for a in ents)
@@ -387,13 +390,12 @@ class _DocContext:
                 name = self.program_name(p)
                 main[name] += 1
                 first.setdefault(name, p.start)
-        self.main_program = (
-            max(main, key=lambda n: (main[n], *self.program_rank(n), -first[n])) if main else None
-        )
+        if not main:
+            return None
+        best = max(main, key=lambda n: (main[n], *self.program_rank(n), -first[n]))
         # a headline named twice (page title and article) does not outvote the formal name
-        formal = [n for n in main if self.is_formal_of(n, self.main_program)]
-        if formal:
-            self.main_program = max(formal, key=lambda n: (main[n], *self.program_rank(n), -first[n]))
+        formal = [n for n in main if self.is_formal_of(n, best)]
+        return max(formal, key=lambda n: (main[n], *self.program_rank(n), -first[n])) if formal else best
 
     def _names_evaluation(self, p: _Ent) -> bool:
         """Whether the mention names an evaluation or award (… 평가, … 일자리대상, ‘…’에서),
