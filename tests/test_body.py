@@ -429,3 +429,18 @@ def test_a_one_line_related_news_box_inside_the_article_is_left_out():
     assert not touches(ranges, box, page.index("최우수상\n") + 4)
     tail = page.index("남동구는 지난해")
     assert covers(ranges, tail, tail + 10)
+
+
+def test_an_article_with_no_boilerplate_keeps_its_headline_and_subheadline():
+    """Text that opens with its headline and a sub-headline in the teaser style (no
+    sentence ending): starting the article at the first line costs less than a switch."""
+    page = (
+        "가평군, 경기도 일자리센터 평가 우수상\n"
+        "읍면 순회 상담으로 취업자 30% 늘려… 시상금은 관광 업소 인력 중개에 쓰기로\n\n"
+        "가평군(군수 하도윤)은 경기도가 31개 시군을 대상으로 실시한 ‘2012년 시·군 일자리센터 운영 실적 평가’에서 "
+        "구인 발굴과 취업 알선 실적을 인정받아 우수상을 받았다고 8일 밝혔다. 군은 상담사가 펜션과 농가를 직접 찾아가 "
+        "일자리를 발굴하고 6개 읍·면을 요일별로 돌며 이동 상담 창구를 열었다. 군은 시상금을 관광 업소의 단기 인력 "
+        "중개 사업에 보탤 계획이다.\n"
+    )
+    ranges = detect_body(page)
+    assert covers(ranges, 0, page.index("\n\n"))
