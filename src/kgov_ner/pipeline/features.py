@@ -18,6 +18,8 @@ from bisect import bisect_left
 from itertools import accumulate
 from typing import NamedTuple
 
+import numpy as np
+
 from spacy.attrs import IDX, LENGTH, SPACY, TAG
 from spacy.tokens import Doc
 
@@ -245,12 +247,54 @@ def _assemble(prep: _Prepared, enc: _Encoding) -> list[dict]:
     rule_flags = [enc.rule_flags(t) if t else _NO_RULES for t in prep.rule_tags]
     own = [flags[0] for flags in rule_flags]
     layout = _layouts(prep, enc, spaces)
-    near = {off: [_NONE if sp else flags[off] for flags, sp in zip(rule_flags, spaces)] for off in (-1, 1)}
+    near = {off: [_NONE if sp else flags[_NEAR[off]] for flags, sp in zip(rule_flags, spaces)] for off in (-1, 1)}
     edge = {off: enc.flags([_KEYS[off] + ("BOS" if off < 0 else "EOS")]) for off in _KEYS}
     m2, m1, p1, p2 = (_shifted([entry[off] for entry in pieces], off, edge[off]) for off in (-2, -1, 1, 2))
     n1, q1 = (_shifted(near[off], off, _NONE) for off in (-1, 1))
     return [{**b, **o, **lay, **a2, **a1, **na1, **c1, **nc1, **c2} for b, o, lay, a2, a1, na1, c1, nc1, c2
             in zip([e["own"] for e in pieces], own, layout, m2, m1, n1, p1, q1, p2)]
+
+
+def doc_scores(doc: Doc, start: int, end: int, decoder, tables: DocTables | None = None) -> np.ndarray:
+    """Per token of ``doc[start:end]``, the sum of the score rows of its feature pieces in
+    ``decoder``'s score table: what :meth:`~kgov_ner.pipeline.decoder.CRFDecoder.decode` reads.
+
+    The same features as :func:`doc_items` (one computation), but no dict is
+    built per token: each piece (a shape's own features, what it tells a
+    neighbour, a set of rule flags, a layout) is scored once, and a token's
+    scores are its nine pieces' rows added up.
+    """
+    prep = _prepare(doc, start, end, tables)
+    table = _TABLES.get(decoder)
+    if table is None:  # after _prepare: it may have emptied the caches
+        table = _TABLES[decoder] = decoder.new_table()
+    if prep is None:
+        return table.scores(np.zeros((0, 9), dtype=np.intp))
+    return table.scores(_piece_ids(prep, _Scored(table)))
+
+
+def _piece_ids(prep: _Prepared, enc: _Scored) -> np.ndarray:
+    """Per token the ids of its nine pieces, those :func:`_assemble` merges into its dict."""
+    shape = np.array(enc.shape_pieces(prep.keys, prep.cache), dtype=np.intp).reshape(-1, 6)
+    rules = np.array([enc.rule_flags(t) if t else (0, 0, 0) for t in prep.rule_tags], dtype=np.intp).reshape(-1, 3)
+    space = shape[:, 5].astype(bool)
+    layout = np.array(_layouts(prep, enc, space.tolist()), dtype=np.intp)
+    edge = {off: enc.flags([_KEYS[off] + ("BOS" if off < 0 else "EOS")]) for off in _KEYS}
+    near = {off: np.where(space, 0, rules[:, _NEAR[off]]) for off in (-1, 1)}
+    told = dict(zip(_KEYS, shape[:, 1:5].T))  # what each token tells its neighbour at -2, -1, +1, +2
+    columns = [shape[:, 0], rules[:, 0], layout, *(_shifted_ids(told[off], off, edge[off]) for off in (-2, -1)),
+               _shifted_ids(near[-1], -1, 0), _shifted_ids(told[1], 1, edge[1]), _shifted_ids(near[1], 1, 0),
+               _shifted_ids(told[2], 2, edge[2])]
+    return np.stack(columns, axis=1)
+
+
+def _shifted_ids(values: np.ndarray, off: int, pad: int) -> np.ndarray:
+    """:func:`_shifted` on an array."""
+    n = len(values)
+    fill = np.full(min(abs(off), n), pad, dtype=values.dtype)
+    if off < 0:
+        return np.concatenate([fill, values[:max(n + off, 0)]])
+    return np.concatenate([values[off:], fill])
 
 
 def _shifted(values: list, off: int, pad) -> list:
@@ -261,31 +305,32 @@ def _shifted(values: list, off: int, pad) -> list:
     return values[off:] + [pad] * min(off, n)
 
 
-def _layouts(prep: _Prepared, enc: _Encoding, spaces: list[bool]) -> list[dict]:
-    """Per token its layout flags (quotes, brackets, line shape, line start or after a space), one dict per kind."""
+def _layouts(prep: _Prepared, enc: _Encoding, spaces: list[bool]) -> list:
+    """Per token its layout flags (quotes, brackets, line shape, line start or after a space), one piece per kind."""
     text, quotes, brackets, line_of = prep.text, prep.quotes, prep.brackets, prep.line_of
-    lines = {idx: enc.line(shape) for idx, shape in prep.shapes.items()}
-    inq, inbr, bol, after_space = (enc.flags([name]) for name in ("inq", "inbr", "bol", "after_space"))
-    made: dict[tuple, dict] = {}
+    interned: dict[tuple, int] = {}  # lines of one shape share their pieces
+    line_ids = {idx: interned.setdefault(tuple(shape.items()), len(interned)) for idx, shape in prep.shapes.items()}
+    line_items = list(interned)
+    made: dict[tuple, object] = {}
     out = []
+    none = enc.none
     for ci, space in zip(prep.tokens, spaces):
         if space:
-            out.append(_NONE)
+            out.append(none)
             continue
         prev_text = text[ci - 1] if ci > 0 else "\n"
         after = 1 if prev_text == "\n" else 2 if prev_text in (" ", "\t", "\xa0") else 0
-        line = lines[line_of[ci]]
-        kind = (quotes[ci], bool(brackets[ci]), id(line), after)  # lines of one shape share their dict
-        flags = made.get(kind)
-        if flags is None:
-            flags = made[kind] = {**(inq if kind[0] else _NONE), **(inbr if kind[1] else _NONE), **line,
-                                  **(bol if after == 1 else after_space if after == 2 else _NONE)}
-        out.append(flags)
+        kind = (quotes[ci], bool(brackets[ci]), line_ids[line_of[ci]], after)
+        piece = made.get(kind)
+        if piece is None:
+            piece = made[kind] = enc.layout(kind[0], kind[1], line_items[kind[2]], after)
+        out.append(piece)
     return out
 
 
 _NONE: dict = {}  # no flags: shared, only ever read
-_NO_RULES = {0: _NONE, -1: _NONE, 1: _NONE}
+_NO_RULES = (_NONE, _NONE, _NONE)
+_NEAR = {-1: 1, 1: 2}  # where a token's rule flags as its neighbour at -1 / +1 sees them sit in ``rule_flags``
 
 
 class _Encoding:
@@ -293,43 +338,47 @@ class _Encoding:
     are ``True``, strings stay values) or as CRFsuite attributes kept only if
     ``known`` holds them (flags ``1.0``, ``name:value`` for strings)."""
 
-    def __init__(self, known: "frozenset[str] | None") -> None:
+    none: object = _NONE  # the piece of no features
+
+    def __init__(self, known, key=None) -> None:
         self.known = known
         # Looked up once per call: two models' equal attribute sets are equal keys,
         # and comparing two such sets reads every attribute.
-        self._lines = _LINES_CONVERTED.setdefault(known, {})
-        self._rules = _RULES_CONVERTED.setdefault(known, {})
+        key = known if key is None else key
+        self._layouts = _LAYOUTS_CONVERTED.setdefault(key, {})
+        self._rules = _RULES_CONVERTED.setdefault(key, {})
+        self._shapes = _CONVERTED.setdefault(key, {})
 
-    def convert(self, features: dict) -> dict:
+    def convert(self, features: dict):
         return features if self.known is None else to_attributes(features, self.known)
 
-    def line(self, shape: dict) -> dict:
-        """A line's shape features, converted once per shape (a page has a handful of line shapes)."""
-        done = self._lines
-        key = tuple(shape.items())
-        out = done.get(key)
+    def layout(self, quote: int, bracket: bool, line: tuple, after: int):
+        """A token's layout piece: inside quotes, brackets, its line's shape, at a line's start
+        (``after`` 1) or after a space (2); converted once per kind (a page has a few dozen)."""
+        key = (quote, bracket, line, after)
+        out = self._layouts.get(key)
         if out is None:
-            out = done[key] = self.convert(shape)
+            names = ["inq"] * bool(quote) + ["inbr"] * bracket
+            flags = {"bol": True} if after == 1 else {"after_space": True} if after == 2 else _NONE
+            out = self._layouts[key] = self.convert({**dict.fromkeys(names, True), **dict(line), **flags})
         return out
 
-    def rule_flags(self, tags: dict) -> dict[int, dict]:
-        """A token's rule flags as it sees them (0) and as its neighbours at -1 and +1 do,
+    def rule_flags(self, tags: dict) -> tuple:
+        """A token's rule flags as it sees them, and as its neighbours at -1 and +1 do,
         written once per set of flags (a page repeats a few dozen)."""
         done = self._rules
         key = tuple(tags)
         out = done.get(key)
         if out is None:
-            out = done[key] = {0: self.flags(key), **{off: self.flags([_KEYS[off] + k for k in key]) for off in (-1, 1)}}
+            out = done[key] = (self.flags(key), *(self.flags([_KEYS[off] + k for k in key]) for off in (-1, 1)))
         return out
 
-    def flags(self, names) -> dict:
-        if self.known is None:
-            return dict.fromkeys(names, True)
-        return {name: 1.0 for name in names if name in self.known}
+    def flags(self, names):
+        return self.convert(dict.fromkeys(names, True))
 
     def shape_pieces(self, keys: list[tuple], cache: dict) -> list[dict]:
         """Per token, its own features and what it tells each neighbour, built once per shape."""
-        done = _CONVERTED.setdefault(self.known, {})
+        done = self._shapes
         out = []
         for key in keys:
             entry = done.get(key)
@@ -337,6 +386,32 @@ class _Encoding:
                 base = cache[key]
                 entry = done[key] = {"own": self.convert({"bias": 1.0, **base}), "space": "space" in base,
                                      **{off: self.convert(_neighbour(base, off)) for off in _KEYS}}
+            out.append(entry)
+        return out
+
+
+class _Scored(_Encoding):
+    """Pieces as ids of their score vectors in a model's :class:`~kgov_ner.pipeline.decoder.ScoreTable`."""
+
+    none = 0
+
+    def __init__(self, table) -> None:
+        super().__init__(table.decoder.index, key=table)
+        self.table = table
+
+    def convert(self, features: dict) -> int:
+        return self.table.add(to_attributes(features, self.known))
+
+    def shape_pieces(self, keys: list[tuple], cache: dict) -> list[tuple]:
+        """Per token: its own piece, what it tells its neighbours at -2, -1, +1, +2, whether it is a space."""
+        done = self._shapes
+        out = []
+        for key in keys:
+            entry = done.get(key)
+            if entry is None:
+                base = cache[key]
+                entry = done[key] = (self.convert({"bias": 1.0, **base}),
+                                     *(self.convert(_neighbour(base, off)) for off in _KEYS), "space" in base)
             out.append(entry)
         return out
 
@@ -449,10 +524,12 @@ _SHAPES: dict[tuple, dict] = {}
 _SHAPE_TITLES: tuple[str, ...] = ()
 #: A model's attributes (None: feature dicts) → token shape key → its pieces in that form.
 _CONVERTED: dict[frozenset | None, dict] = {}
-#: A model's attributes (None: feature dicts) → a line shape's items → its features in that form.
-_LINES_CONVERTED: dict[frozenset | None, dict] = {}
+#: A model's attributes (None: feature dicts) → a layout kind → its features in that form.
+_LAYOUTS_CONVERTED: dict[frozenset | None, dict] = {}
 #: A model's attributes (None: feature dicts) → a token's rule flags → them as the token and its neighbours see them.
 _RULES_CONVERTED: dict[frozenset | None, dict] = {}
+#: A model's decoder → the score table its pieces are in (emptied with the caches above).
+_TABLES: dict = {}
 #: Token shapes kept (~3 KB each with their converted pieces): news text repeats a
 #: few thousand shapes, so a small bound keeps most hits and a long run's memory flat.
 _BASE_CACHE_MAX = 10_000
@@ -464,7 +541,8 @@ def _base_cache(titles: tuple[str, ...]) -> dict:
     if titles != _SHAPE_TITLES or len(_SHAPES) > _BASE_CACHE_MAX:
         _SHAPES.clear()
         _CONVERTED.clear()
-        _LINES_CONVERTED.clear()
+        _LAYOUTS_CONVERTED.clear()
+        _TABLES.clear()
         _RULES_CONVERTED.clear()
         _SHAPE_TITLES = titles
     return _SHAPES

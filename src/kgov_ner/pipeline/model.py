@@ -16,6 +16,7 @@ from __future__ import annotations
 import bisect
 
 import json
+import struct
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,7 @@ from typing import Iterable, Sequence
 
 from spacy.tokens import Doc
 
+from kgov_ner.pipeline.decoder import CRFDecoder
 from kgov_ner.pipeline.features import FEATURE_VERSION
 from kgov_ner.pipeline.spans import DisjointSpans
 
@@ -48,6 +50,8 @@ class CRFModel:
         self._lock = threading.Lock()  # a pycrfsuite Tagger holds one sequence at a time
         #: The attributes the model kept: features outside it weigh nothing (``features.doc_items``).
         self.attributes = frozenset(self._tagger.info().attributes)
+        #: The same weights for decoding in numpy (``pipeline.decoder``); None if the file reads otherwise.
+        self.decoder = _decoder(self.path, self.attributes, self.labels())
 
     def predict(self, X: Sequence[Sequence[dict]]) -> list[list[str]]:
         with self._lock:
@@ -55,6 +59,15 @@ class CRFModel:
 
     def labels(self) -> list[str]:
         return list(self._tagger.labels())
+
+
+def _decoder(path: str, attributes: frozenset, labels: list[str]) -> CRFDecoder | None:
+    """The model's numpy decoder, if its reading of the file agrees with CRFsuite's."""
+    try:
+        decoder = CRFDecoder.from_file(path)
+    except (ValueError, KeyError, UnicodeDecodeError, struct.error):
+        return None
+    return decoder if decoder.labels == labels and decoder.index.keys() == attributes else None
 
 
 # ------------------------------------------------------------ BIO <-> spans

@@ -125,26 +125,53 @@ class ModelTagger:
         self.estimator = None
 
     def __call__(self, doc: Doc) -> Doc:
-        from kgov_ner.pipeline.features import DocTables, doc_items
+        return self._tag([doc])[0]
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 32) -> Iterator[Doc]:
+        """``__call__`` on each Doc; a batch's sequences are decoded together (``pipeline.decoder``)."""
+        for batch in spacy.util.minibatch(docs, size=batch_size):
+            yield from self._tag(batch)
+
+    def _tag(self, docs: list[Doc]) -> list[Doc]:
         from kgov_ner.pipeline.model import bio_to_spans, merge_spans
 
-        if self.estimator is None or len(doc) == 0:
-            return doc
-        model_spans = []
+        if self.estimator is None:
+            return docs
+        regions = []  # (doc index, region) for every region the model labels
+        for k, doc in enumerate(docs):
+            for r_start, r_end in analysed_regions(doc) if len(doc) else ():
+                region = doc.char_span(r_start, r_end, alignment_mode="expand")
+                if region is not None and len(region):
+                    regions.append((k, region))
+        model_spans: list[list] = [[] for _ in docs]
+        for (k, region), tags in zip(regions, self._region_tags(docs, regions)):
+            model_spans[k].extend(bio_to_spans(region, tags))
+        for doc, spans in zip(docs, model_spans):
+            if len(doc):
+                rule_spans = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+                merged = merge_spans(spans, rule_spans, self.merge)
+                doc.ents = [doc.char_span(s, e, label=label) for s, e, label in merged]
+        return docs
+
+    def _region_tags(self, docs: list[Doc], regions: list[tuple[int, Span]]) -> list[list[str]]:
+        """The model's labels for each region (one sequence each).
+
+        A loaded CRF with its decoder: the regions' score rows decoded in
+        numpy, and CRFsuite for a region with a near tie (see
+        ``pipeline.decoder``); without one, CRFsuite on its attributes (a
+        loaded CRF), or the feature dicts (a fitted ``SequenceTagger``).
+        """
+        from kgov_ner.pipeline.features import DocTables, doc_items, doc_scores
+
+        tables = {k: DocTables(docs[k]) for k, _ in regions}  # read once per Doc, whatever its regions
+        decoder = getattr(self.estimator, "decoder", None)
+        found = [None] * len(regions)
+        if decoder is not None:
+            found = decoder.decode([doc_scores(docs[k], r.start, r.end, decoder, tables[k]) for k, r in regions])
         known = getattr(self.estimator, "attributes", None)  # a loaded CRF says which attributes it weighs
-        tables = DocTables(doc)  # read once, whatever the number of regions
-        for r_start, r_end in analysed_regions(doc):
-            region = doc.char_span(r_start, r_end, alignment_mode="expand")
-            if region is None or len(region) == 0:
-                continue
-            # A loaded CRF: only the attributes it weighs; a fitted SequenceTagger: the feature dicts.
-            items = doc_items(doc, region.start, region.end, known, tables)
-            tags = self.estimator.predict([items])[0]
-            model_spans.extend(bio_to_spans(region, tags))
-        rule_spans = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
-        merged = merge_spans(model_spans, rule_spans, self.merge)
-        doc.ents = [doc.char_span(s, e, label=label) for s, e, label in merged]
-        return doc
+        return [tags if tags is not None else
+                self.estimator.predict([doc_items(docs[k], r.start, r.end, known, tables[k])])[0]
+                for (k, r), tags in zip(regions, found)]
 
 
 @Language.factory("kgov_model", default_config={"merge": "combined"})

@@ -1,0 +1,276 @@
+"""The CRF's Viterbi decoding in numpy, giving exactly the labels CRFsuite gives.
+
+CRFsuite scores a label at a token by adding the weights of the token's
+attributes (a weight times the attribute's value), and a path by adding those
+scores and the transitions' weights; its Viterbi keeps, per label, the first
+best predecessor. Handing it a token means building a dict of ~25 attributes
+and converting each (issue 17: more than half of the model's time). Here the
+weights are read once from the model file; a token's scores are sums of score
+vectors of its feature pieces (:class:`ScoreTable`, built once per piece), and
+a sequence is decoded in pieces that do not depend on each other.
+
+**Why the labels are CRFsuite's.** Sums in another order can round
+differently, so every decision is checked against a bound on the rounding:
+a decision taken by a margin wider than the bound is the one CRFsuite takes
+(both sums lie within half the margin of the exact one). A sequence with a
+narrower decision (a near tie) is not decoded here: :meth:`CRFDecoder.decode`
+returns ``None`` for it and the caller asks CRFsuite.
+
+**Why the pieces are independent.** At some tokens one label's score leads
+every other by more than any transition can make up (``_reach``): the best
+path passes through that label there, whatever came before, so the sequence
+splits after it and every piece is decoded at once, in step with the others.
+"""
+
+from __future__ import annotations
+
+import struct
+from pathlib import Path
+
+import numpy as np
+
+_UNIT = 2.0 ** -53  # the unit roundoff of a double
+_FEATURE = np.dtype([("type", "<u4"), ("src", "<u4"), ("dst", "<u4"), ("weight", "<f8")])
+
+
+def read_crfsuite(path: str | Path) -> tuple[list[str], list[str], np.ndarray, np.ndarray]:
+    """Labels, attributes, state weights (attributes × labels) and transition weights (labels × labels)
+    of a CRFsuite model file, exactly as stored (``Tagger.info()`` prints weights to six decimals)."""
+    buf = Path(path).read_bytes()
+    magic, _, kind, _, _, n_labels, n_attrs, off_features, off_labels, off_attrs = \
+        struct.unpack_from("<4sI4s7I", buf, 0)
+    if magic != b"lCRF" or kind != b"FOMC" or buf[off_features:off_features + 4] != b"FEAT":
+        raise ValueError(f"{path} is not a CRFsuite first-order model")
+    labels, attributes = _quarks(buf, off_labels, n_labels), _quarks(buf, off_attrs, n_attrs)
+    n_features = struct.unpack_from("<I", buf, off_features + 8)[0]  # the header's count stays 0
+    features = np.frombuffer(buf, dtype=_FEATURE, count=n_features, offset=off_features + 12)
+    state = np.zeros((n_attrs, n_labels))
+    trans = np.zeros((n_labels, n_labels))
+    for table, kind_id in ((state, 0), (trans, 1)):
+        rows = features[features["type"] == kind_id]
+        table[rows["src"], rows["dst"]] = rows["weight"]
+    return labels, attributes, state, trans
+
+
+def _quarks(buf: bytes, offset: int, count: int) -> list[str]:
+    """The strings of a CQDB chunk by id: records (id, size, bytes with a final NUL) follow its
+    24-byte header and 256 table references."""
+    if buf[offset:offset + 4] != b"CQDB":
+        raise ValueError("CRFsuite model: string table missing")
+    names: dict[int, str] = {}
+    at = offset + 24 + 256 * 8
+    for _ in range(count):
+        key, size = struct.unpack_from("<iI", buf, at)
+        names[key] = buf[at + 8:at + 7 + size].decode("utf-8")
+        at += 8 + size
+    return [names[k] for k in range(count)]
+
+
+class ScoreTable:
+    """Score vectors of feature pieces by id (row 0: the empty piece), each with two
+    more columns: the sum of its terms' magnitudes and their number (for the rounding bound)."""
+
+    def __init__(self, decoder: CRFDecoder) -> None:
+        self.decoder = decoder
+        self.rows = np.zeros((64, len(decoder.labels) + 2))
+        self.size = 1
+        self._ids: dict[tuple, int] = {(): 0}
+
+    def add(self, attributes: dict[str, float]) -> int:
+        """The id of the piece with these CRFsuite attributes (those the model lacks weigh nothing)."""
+        index = self.decoder.index
+        key = tuple((index[name], value) for name, value in attributes.items() if name in index)
+        found = self._ids.get(key)
+        if found is not None:
+            return found
+        if self.size == len(self.rows):
+            self.rows = np.concatenate([self.rows, np.zeros_like(self.rows)])
+        row = self.rows[self.size]
+        for attr, value in key:
+            row[:-2] += self.decoder.state[attr] * value
+            row[-2] += self.decoder.magnitude[attr] * abs(value)
+        row[-1] = len(key)
+        self._ids[key] = self.size
+        self.size += 1
+        return self.size - 1
+
+    def scores(self, ids: np.ndarray) -> np.ndarray:
+        """Per token (a row of piece ids) the sum of its pieces' rows."""
+        return self.rows[ids].sum(axis=1)
+
+
+class CRFDecoder:
+    """A CRFsuite model's weights, and its Viterbi decoding over score rows (see the module)."""
+
+    def __init__(self, labels: list[str], attributes: list[str], state: np.ndarray, trans: np.ndarray) -> None:
+        self.labels = list(labels)
+        self.index = {name: row for row, name in enumerate(attributes)}
+        self.state = state
+        self.trans = trans
+        #: Per attribute, its largest weight's magnitude.
+        self.magnitude = np.abs(state).max(axis=1) if len(state) else np.zeros(0)
+        self._reach = _reach(trans)
+        self._trans_max = float(np.abs(trans).max()) if trans.size else 0.0
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> CRFDecoder:
+        return cls(*read_crfsuite(path))
+
+    def new_table(self) -> ScoreTable:
+        return ScoreTable(self)
+
+    def decode(self, scores: list[np.ndarray]) -> list[list[str] | None]:
+        """Per sequence of score rows (:meth:`ScoreTable.scores`), its labels, or None where a
+        decision is too close for the rounding bound (CRFsuite must decide it)."""
+        out: list[list[str] | None] = [[] for _ in scores]
+        todo = [k for k, rows in enumerate(scores) if len(rows)]
+        if not todo:
+            return out
+        rows = np.concatenate([scores[k] for k in todo])
+        lengths = np.array([len(scores[k]) for k in todo])
+        starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+        state = rows[:, :-2]
+        tol = self._tolerance(rows, starts, lengths)
+        anchor = self._anchors(state, tol, starts + lengths - 1)
+        seg = _segments(starts, lengths, anchor)
+        alpha, back = self._forward(state[seg.token], seg, anchor)
+        packed = _backward(alpha, back, seg, anchor)
+        path = np.empty(len(rows), dtype=np.intp)
+        path[seg.token[seg.inside]] = packed[seg.inside]
+        sure = np.ones(len(rows), dtype=bool)
+        sure[seg.token[1:][seg.inside[1:]]] = self._sure(alpha, packed, seg, tol)
+        ends = seg.token[seg.length - 1, np.arange(len(seg.length))]
+        free = ~seg.before_anchor  # sequence ends: the best label, not a forced one
+        sure[ends[free]] &= _margin(alpha[seg.length - 1, np.arange(len(seg.length))][free]) > tol[ends[free]]
+        names = np.array(self.labels, dtype=object)
+        for k, start, length in zip(todo, starts, lengths):
+            if sure[start:start + length].all():
+                out[k] = names[path[start:start + length]].tolist()
+            else:
+                out[k] = None
+        return out
+
+    def _tolerance(self, rows: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+        """Per token, a margin that a decision there must exceed to be CRFsuite's.
+
+        Any order of adding n terms lies within γ(n)·Σ|terms| of the exact
+        sum (γ(n) = nu/(1-nu), u the unit roundoff); a score up to a token
+        adds at most the terms of the tokens before it, with a transition, a
+        product and a state sum each. Two sums compared, each side's and
+        CRFsuite's: four such errors, doubled for safety.
+        """
+        terms = np.cumsum(rows[:, -1] + 3)
+        size = np.cumsum(rows[:, -2] + self._trans_max)
+        first = np.repeat(starts, lengths)  # the sequence's first token, per token
+        terms = terms - np.concatenate([[0.0], terms])[first]
+        size = size - np.concatenate([[0.0], size])[first]
+        nu = terms * _UNIT
+        with np.errstate(divide="ignore"):
+            gamma = np.where(nu < 0.01, nu / (1 - nu), np.inf)
+        return 8 * gamma * size + 1e-12
+
+    def _anchors(self, state: np.ndarray, tol: np.ndarray, last: np.ndarray) -> np.ndarray:
+        """Per token the label every best path takes there whatever came before, else -1.
+
+        Label k is taken at token t when for every other label i its score
+        leads by more than i could gain back from any predecessor and towards
+        any successor (``_reach[i, k]``); never at a sequence's last token.
+        """
+        lead = state[:, None, :] - state[:, :, None]  # [t, i, k]: k's score over i's
+        nxt = np.minimum(np.arange(len(state)) + 1, len(state) - 1)
+        wins = (lead > self._reach + tol[nxt, None, None]).all(axis=1)
+        anchor = np.where(wins.any(axis=1), wins.argmax(axis=1), -1)
+        anchor[last] = -1
+        return anchor
+
+    def _forward(self, state: np.ndarray, seg: _Segments, anchor: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Best scores (offset per segment) and best predecessors, ``[step, segment, label]``,
+        all segments in step (``state`` packed the same way)."""
+        alpha = np.empty_like(state)
+        back = np.zeros(state.shape, dtype=np.intp)
+        entry = anchor[seg.start - 1]
+        alpha[0] = state[0] + np.where(seg.after_anchor[:, None], self.trans[entry], 0.0)
+        trans = self.trans[None]
+        for step in range(1, seg.longest):
+            k = seg.active[step]
+            cand = alpha[step - 1, :k, :, None] + trans  # [segment, from, to]
+            back[step, :k] = cand.argmax(axis=1)
+            alpha[step, :k] = cand.max(axis=1) + state[step, :k]
+        return alpha, back
+
+    def _sure(self, alpha: np.ndarray, packed: np.ndarray, seg: _Segments, tol: np.ndarray) -> np.ndarray:
+        """Whether each decision that gave a label on the path cleared the rounding bound, for the
+        segments' tokens after their first (packed, in ``seg.inside[1:]`` order)."""
+        inside = seg.inside[1:]
+        cand = alpha[:-1][inside] + self.trans.T[packed[1:][inside]]  # [decision, predecessor]
+        return _margin(cand) > tol[seg.token[1:][inside]]
+
+
+def _margin(values: np.ndarray) -> np.ndarray:
+    """Per row, the best value's lead over the second (inf for a single column)."""
+    if values.shape[1] < 2:
+        return np.full(len(values), np.inf)
+    top = np.partition(values, -2, axis=1)
+    return top[:, -1] - top[:, -2]
+
+
+def _reach(trans: np.ndarray) -> np.ndarray:
+    """``[i, k]``: how much label i can gain on label k at one token through the transitions
+    into it and out of it (inf on the diagonal: a label never wins against itself)."""
+    into = (trans[:, :, None] - trans[:, None, :]).max(axis=0)  # [i, k]: max over a of T[a,i] - T[a,k]
+    out = (trans[:, None, :] - trans[None, :, :]).max(axis=2)  # [i, k]: max over j of T[i,j] - T[k,j]
+    reach = into + out + 1e-9 * (1 + np.abs(trans).max(initial=0.0))
+    np.fill_diagonal(reach, -np.inf)
+    return reach
+
+
+class _Segments:
+    """Stretches of the sequences decoded independently, longest first, packed by step.
+
+    ``after_anchor``: the stretch follows an anchored token (its first
+    scores add the transition from that label); ``before_anchor``: it ends
+    on one (its last label is the anchor's); ``active[step]``: how many
+    stretches are longer than ``step``; ``token[step, k]``: the token at that
+    step of stretch k (its last one past its end), ``inside``: whether it is
+    within the stretch.
+    """
+
+    def __init__(self, start: np.ndarray, length: np.ndarray, after_anchor: np.ndarray,
+                 before_anchor: np.ndarray) -> None:
+        order = np.argsort(-length, kind="stable")
+        self.start, self.length = start[order], length[order]
+        self.after_anchor, self.before_anchor = after_anchor[order], before_anchor[order]
+        self.longest = int(self.length[0])
+        self.active = np.searchsorted(-self.length, -np.arange(self.longest + 1), side="left")
+        steps = np.arange(self.longest)[:, None]
+        self.inside = steps < self.length[None, :]
+        self.token = self.start[None, :] + np.minimum(steps, self.length[None, :] - 1)
+
+
+def _segments(starts: np.ndarray, lengths: np.ndarray, anchor: np.ndarray) -> _Segments:
+    """Cut every sequence after each anchored token."""
+    n = int(starts[-1] + lengths[-1])
+    cut = np.zeros(n + 1, dtype=bool)
+    cut[starts] = True
+    cut[np.flatnonzero(anchor >= 0) + 1] = True
+    cut[n] = True
+    bounds = np.flatnonzero(cut)
+    start, end = bounds[:-1], bounds[1:]
+    after = np.zeros(len(start), dtype=bool)
+    inner = start > 0
+    after[inner] = anchor[start[inner] - 1] >= 0
+    before = anchor[end - 1] >= 0
+    return _Segments(start, end - start, after, before)
+
+
+def _backward(alpha: np.ndarray, back: np.ndarray, seg: _Segments, anchor: np.ndarray) -> np.ndarray:
+    """The labels ``[step, segment]``: each segment from its last token (the anchor's label,
+    or the best one) back."""
+    path = np.zeros(seg.token.shape, dtype=np.intp)
+    every = np.arange(len(seg.length))
+    last = seg.length - 1
+    path[last, every] = np.where(seg.before_anchor, anchor[seg.token[last, every]], alpha[last, every].argmax(axis=1))
+    for step in range(seg.longest - 1, 0, -1):
+        k = seg.active[step]
+        path[step - 1, :k] = back[step, every[:k], path[step, :k]]
+    return path
