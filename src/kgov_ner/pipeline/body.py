@@ -644,7 +644,8 @@ def _segments(page: PageView, scores: np.ndarray, switch: float) -> list[Range]:
     boxed_out = _news_box_lines(page) - forced
     NEG = -1e18
     # best[state] = best total ending in state; back[k][state] = previous state
-    out_score, in_score = 0.0, -switch / 2  # a page may open with its article: half a switch to start in it
+    # a page may open with its article, if its first line looks like one: half a switch to start in it
+    out_score, in_score = 0.0, (-switch / 2 if n and scores[0] > 0 else NEG)
     back = []
     for k in range(n):
         if k in boxed_out:  # transparent: left out, and the article may go on past it at no cost
