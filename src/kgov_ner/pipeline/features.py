@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from itertools import accumulate
 from typing import NamedTuple
 
 import numpy as np
@@ -53,45 +52,52 @@ def _char_class(text: str) -> str:
 
 
 def _quote_depths(text: str) -> list[int]:
-    """Per character: 1 inside a quoted stretch of one line, else 0 (marks excluded).
+    """Per character: 1 inside a quoted stretch of one line, else 0 (marks excluded)."""
+    return _in_quotes(text, np.arange(len(text))).astype(int).tolist()
 
-    The same stretches the rules read quoted names from (``rules.quoted_spans``).
+
+def _in_quotes(text: str, at: np.ndarray) -> np.ndarray:
+    """Whether each offset ``at`` lies in a quoted stretch of one line, marks excluded: the
+    stretches the rules read quoted names from (``rules.quoted_spans``).
+
+    Unclosed stretches run to the line's end and overlap: an offset is inside
+    when more stretches start at or before it than end at or before it.
     """
-    # Unclosed stretches run to the line's end and overlap: count the
-    # stretches open at each character (one pass) instead of filling each.
-    opened = [0] * (len(text) + 1)
-    for start, end, _ in quoted_spans(text):
-        if start < end:
-            opened[start] += 1
-            opened[end] -= 1
-    return [1 if depth else 0 for depth in accumulate(opened[:-1])]
+    spans = [(start, end) for start, end, _ in quoted_spans(text) if start < end]
+    if not spans:
+        return np.zeros(len(at), dtype=bool)
+    starts, ends = (np.sort(np.array(column)) for column in zip(*spans))
+    return np.searchsorted(starts, at, side="right") > np.searchsorted(ends, at, side="right")
 
 
-def _bracket_depths(text: str) -> list[int]:
-    depth, out = 0, []
-    for ch in text:
-        if ch in "([<〈《【":
-            out.append(depth)
-            depth += 1
-        elif ch in ")]>〉》】":
+_OPENING, _CLOSING = "([<〈《【", ")]>〉》】"
+_BRACKET_OR_BREAK = re.compile("[" + re.escape(_OPENING + _CLOSING + "\n") + "]")
+
+
+def _in_brackets(text: str, at: np.ndarray) -> np.ndarray:
+    """Whether each offset ``at`` lies inside brackets (an opening bracket is outside itself,
+    a closing one inside; a line break closes all), read from the brackets and line breaks alone."""
+    marks, on, after = [], [], []  # each mark's offset, the depth at it, the depth after it
+    depth = 0
+    for found in _BRACKET_OR_BREAK.finditer(text):
+        ch = found.group()
+        if ch in _CLOSING:
             depth = max(0, depth - 1)
-            out.append(depth)
-        else:
-            out.append(depth)
-        if ch == "\n":
-            depth = 0
-    return out
+        on.append(depth)
+        depth = depth + 1 if ch in _OPENING else 0 if ch == "\n" else depth
+        marks.append(found.start())
+        after.append(depth)
+    if not marks:
+        return np.zeros(len(at), dtype=bool)
+    last = np.searchsorted(marks, at, side="right") - 1  # the last mark at or before each offset
+    depth_at = np.where(np.asarray(marks)[last] == at, np.asarray(on)[last], np.asarray(after)[last])
+    return (last >= 0) & (depth_at > 0)
 
 
-def _line_info(text: str) -> tuple[list[int], dict[int, dict]]:
-    """Line index per character, and per line a few shape features."""
-    line_of = [0] * len(text)
-    shapes: dict[int, dict] = {}
-    start = 0
-    for idx, line in enumerate(text.split("\n")):
-        end = start + len(line)
-        for k in range(start, min(end + 1, len(text))):
-            line_of[k] = idx
+def _line_shapes(text: str) -> list[dict]:
+    """Per line of ``text``, a few shape features."""
+    shapes = []
+    for line in text.split("\n"):
         stripped = line.strip()
         length = len(stripped)
         shape: dict = {
@@ -104,9 +110,8 @@ def _line_info(text: str) -> tuple[list[int], dict[int, dict]]:
             shape["line.list"] = True
         if stripped.startswith(("[", "<", "【")):
             shape["line.bracket"] = True
-        shapes[idx] = shape
-        start = end + 1
-    return line_of, shapes
+        shapes.append(shape)
+    return shapes
 
 
 def _rule_tags(tables: DocTables, lo: int, hi: int, words: list[str]) -> list[dict[str, bool]]:
@@ -242,11 +247,12 @@ def _assemble(prep: _Prepared, enc: _Encoding) -> list[dict]:
     what each neighbour at -2, -1, +1, +2 tells it, with the rule flags of
     the neighbours at -1 and +1. A piece missing at an edge is ``BOS``/``EOS``.
     """
-    pieces = enc.shape_pieces(prep.keys, prep.cache)
-    spaces = [entry["space"] for entry in pieces]
+    pieces = enc.shape_pieces(prep.shape_ids)
+    spaces = prep.space.tolist()
     rule_flags = [enc.rule_flags(t) if t else _NO_RULES for t in prep.rule_tags]
     own = [flags[0] for flags in rule_flags]
-    layout = _layouts(prep, enc, spaces)
+    kinds = _layouts(prep, enc)
+    layout = [kinds[k] for k in prep.kinds.tolist()]
     near = {off: [_NONE if sp else flags[_NEAR[off]] for flags, sp in zip(rule_flags, spaces)] for off in (-1, 1)}
     edge = {off: enc.flags([_KEYS[off] + ("BOS" if off < 0 else "EOS")]) for off in _KEYS}
     m2, m1, p1, p2 = (_shifted([entry[off] for entry in pieces], off, edge[off]) for off in (-2, -1, 1, 2))
@@ -275,10 +281,10 @@ def doc_scores(doc: Doc, start: int, end: int, decoder, tables: DocTables | None
 
 def _piece_ids(prep: _Prepared, enc: _Scored) -> np.ndarray:
     """Per token the ids of its nine pieces, those :func:`_assemble` merges into its dict."""
-    shape = np.array(enc.shape_pieces(prep.keys, prep.cache), dtype=np.intp).reshape(-1, 6)
+    shape = enc.shape_pieces(prep.shape_ids)
     rules = np.array([enc.rule_flags(t) if t else (0, 0, 0) for t in prep.rule_tags], dtype=np.intp).reshape(-1, 3)
-    space = shape[:, 5].astype(bool)
-    layout = np.array(_layouts(prep, enc, space.tolist()), dtype=np.intp)
+    space = prep.space
+    layout = np.array(_layouts(prep, enc), dtype=np.intp)[prep.kinds]
     edge = {off: enc.flags([_KEYS[off] + ("BOS" if off < 0 else "EOS")]) for off in _KEYS}
     near = {off: np.where(space, 0, rules[:, _NEAR[off]]) for off in (-1, 1)}
     told = dict(zip(_KEYS, shape[:, 1:5].T))  # what each token tells its neighbour at -2, -1, +1, +2
@@ -305,27 +311,28 @@ def _shifted(values: list, off: int, pad) -> list:
     return values[off:] + [pad] * min(off, n)
 
 
-def _layouts(prep: _Prepared, enc: _Encoding, spaces: list[bool]) -> list:
-    """Per token its layout flags (quotes, brackets, line shape, line start or after a space), one piece per kind."""
-    text, quotes, brackets, line_of = prep.text, prep.quotes, prep.brackets, prep.line_of
-    interned: dict[tuple, int] = {}  # lines of one shape share their pieces
-    line_ids = {idx: interned.setdefault(tuple(shape.items()), len(interned)) for idx, shape in prep.shapes.items()}
-    line_items = list(interned)
-    made: dict[tuple, object] = {}
-    out = []
-    none = enc.none
-    for ci, space in zip(prep.tokens, spaces):
-        if space:
-            out.append(none)
-            continue
-        prev_text = text[ci - 1] if ci > 0 else "\n"
-        after = 1 if prev_text == "\n" else 2 if prev_text in (" ", "\t", "\xa0") else 0
-        kind = (quotes[ci], bool(brackets[ci]), line_ids[line_of[ci]], after)
-        piece = made.get(kind)
-        if piece is None:
-            piece = made[kind] = enc.layout(kind[0], kind[1], line_items[kind[2]], after)
-        out.append(piece)
-    return out
+def _layouts(prep: _Prepared, enc: _Encoding) -> list:
+    """The layout piece of each kind in ``prep.kind_list`` (none for whitespace)."""
+    return [enc.none if kind is None else enc.layout(*kind) for kind in prep.kind_list]
+
+
+def _layout_kinds(text: str, at: np.ndarray, space: np.ndarray) -> tuple[np.ndarray, list]:
+    """Per token (offset ``at`` in ``text``) its layout kind, an index into the list of kinds:
+    (inside quotes, inside brackets, its line's shape, 1 at a line's start, 2 after a space, else 0);
+    None for whitespace, which has no layout."""
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    before = np.concatenate([[10], points])[at]  # the character before each token; a line break before the first
+    after = np.where(before == 10, 1, np.where(np.isin(before, (32, 9, 0xA0)), 2, 0))
+    interned: dict[tuple, int] = {}  # lines of one shape share their kinds
+    line_kind = [interned.setdefault(tuple(shape.items()), len(interned)) for shape in _line_shapes(text)]
+    line = np.asarray(line_kind)[np.searchsorted(np.flatnonzero(points == 10), at)]
+    code = (((_in_quotes(text, at) * 2 + _in_brackets(text, at)) * len(interned) + line) * 3 + after)
+    code[space] = -1
+    codes, kinds = np.unique(code, return_inverse=True)
+    lines = list(interned)
+    kind_list = [None if c < 0 else (c // 3 // len(lines) // 2, bool(c // 3 // len(lines) % 2), lines[c // 3 % len(lines)],
+                                    c % 3) for c in codes.tolist()]
+    return kinds.reshape(-1), kind_list
 
 
 _NONE: dict = {}  # no flags: shared, only ever read
@@ -347,7 +354,7 @@ class _Encoding:
         key = known if key is None else key
         self._layouts = _LAYOUTS_CONVERTED.setdefault(key, {})
         self._rules = _RULES_CONVERTED.setdefault(key, {})
-        self._shapes = _CONVERTED.setdefault(key, {})
+        self._shapes = _CONVERTED.setdefault(key, [])
 
     def convert(self, features: dict):
         return features if self.known is None else to_attributes(features, self.known)
@@ -376,18 +383,13 @@ class _Encoding:
     def flags(self, names):
         return self.convert(dict.fromkeys(names, True))
 
-    def shape_pieces(self, keys: list[tuple], cache: dict) -> list[dict]:
+    def shape_pieces(self, shape_ids: list[int]) -> list[dict]:
         """Per token, its own features and what it tells each neighbour, built once per shape."""
-        done = self._shapes
-        out = []
-        for key in keys:
-            entry = done.get(key)
-            if entry is None:
-                base = cache[key]
-                entry = done[key] = {"own": self.convert({"bias": 1.0, **base}), "space": "space" in base,
-                                     **{off: self.convert(_neighbour(base, off)) for off in _KEYS}}
-            out.append(entry)
-        return out
+        done = self._shapes  # by shape id
+        for base in _BASES[len(done):]:
+            done.append({"own": self.convert({"bias": 1.0, **base}), **{off: self.convert(_neighbour(base, off))
+                                                                         for off in _KEYS}})
+        return [done[k] for k in shape_ids]
 
 
 class _Scored(_Encoding):
@@ -402,18 +404,16 @@ class _Scored(_Encoding):
     def convert(self, features: dict) -> int:
         return self.table.add(to_attributes(features, self.known))
 
-    def shape_pieces(self, keys: list[tuple], cache: dict) -> list[tuple]:
-        """Per token: its own piece, what it tells its neighbours at -2, -1, +1, +2, whether it is a space."""
-        done = self._shapes
-        out = []
-        for key in keys:
-            entry = done.get(key)
-            if entry is None:
-                base = cache[key]
-                entry = done[key] = (self.convert({"bias": 1.0, **base}),
-                                     *(self.convert(_neighbour(base, off)) for off in _KEYS), "space" in base)
-            out.append(entry)
-        return out
+    def shape_pieces(self, shape_ids: list[int]) -> np.ndarray:
+        """Per token: its own piece, and what it tells its neighbours at -2, -1, +1, +2."""
+        if not self._shapes:
+            self._shapes.append(np.zeros((0, 5), dtype=np.intp))
+        rows = self._shapes[0]  # by shape id
+        if len(rows) < len(_BASES):
+            new = [(self.convert({"bias": 1.0, **base}), *(self.convert(_neighbour(base, off)) for off in _KEYS))
+                   for base in _BASES[len(rows):]]
+            rows = self._shapes[0] = np.concatenate([rows, np.array(new, dtype=np.intp)])
+        return rows[np.asarray(shape_ids, dtype=np.intp)]
 
 
 def to_attributes(features: dict, known: "frozenset[str] | None" = None) -> dict[str, float]:
@@ -432,15 +432,11 @@ def to_attributes(features: dict, known: "frozenset[str] | None" = None) -> dict
 class _Prepared(NamedTuple):
     """What the features of ``doc[start:end]`` are read from."""
 
-    text: str  # the range's text
-    tokens: list[int]  # each token's offset in ``text``
-    keys: list[tuple]  # each token's shape key into ``cache``
-    cache: dict  # shape key -> the token's own features
+    shape_ids: list[int]  # each token's shape, an index into ``_BASES``
+    space: np.ndarray  # whether each token is whitespace
     rule_tags: list[dict[str, bool]]
-    quotes: list[int]
-    brackets: list[int]
-    line_of: list[int]
-    shapes: dict[int, dict]
+    kinds: np.ndarray  # each token's layout kind, an index into ``kind_list``
+    kind_list: list  # (in quotes, in brackets, line shape items, 1 line start / 2 after a space / 0), None: none
 
 
 class _SpanIndex:
@@ -468,40 +464,51 @@ class DocTables:
     def __init__(self, doc: Doc) -> None:
         self.text = doc_text(doc)
         # Read from arrays: making a Token object per token costs more than the features.
-        self.rows = doc.to_array([IDX, LENGTH, TAG, SPACY]).tolist()
+        columns = doc.to_array([IDX, LENGTH, TAG, SPACY]).reshape(-1, 4).T.tolist()
+        self.idx, self.length, self.tags, self.spaces = columns
         group = doc.spans["rule_candidates"] if "rule_candidates" in doc.spans else []
         self.candidates = _SpanIndex([(sp.start, sp.end, sp.label_) for sp in group])
         self.ents = _SpanIndex([(ent.start, ent.end, ent.label_) for ent in doc.ents])
 
     def token_text(self, i: int) -> str:
-        idx, length = self.rows[i][:2]
-        return self.text[idx:idx + length]
+        return self.text[self.idx[i]:self.idx[i] + self.length[i]]
 
 
 def _prepare(doc: Doc, start: int, end: int | None, tables: DocTables | None = None) -> _Prepared | None:
-    """Per-token offsets, shape keys, rule tags and layout of ``doc[start:end]``; None if empty."""
+    """Per-token shapes, rule tags and layout kinds of ``doc[start:end]``; None if empty."""
     end = len(doc) if end is None else end
     if end <= start:
         return None
     tables = tables or DocTables(doc)
     full = tables.text
-    rows = tables.rows[start:end]
-    names = {tag: doc.vocab.strings[tag] if tag else "" for tag in {row[2] for row in rows}}  # few distinct tags
-    tokens = [(full[idx:idx + length], names[tag], " " if space else "", idx) for idx, length, tag, space in rows]
-    offset = tokens[0][3]
-    text = full[offset:tokens[-1][3] + len(tokens[-1][0])]
-    titles = tuple(word_list("titles.txt"))
+    offsets = tables.idx[start:end]
+    words = [full[idx:idx + length] for idx, length in zip(offsets, tables.length[start:end])]
+    text = full[offsets[0]:offsets[-1] + len(words[-1])]
+    rule_tags = _rule_tags(tables, start, end, words)
+    shape_ids = _shape_ids(doc, tables, start, end, words)
+    space = np.array([word.isspace() for word in words], dtype=bool)
+    kinds, kind_list = _layout_kinds(text, np.asarray(offsets, dtype=np.intp) - offsets[0], space)
+    return _Prepared(shape_ids, space, rule_tags, kinds, kind_list)
+
+
+def _shape_ids(doc: Doc, tables: DocTables, start: int, end: int, words: list[str]) -> list[int]:
+    """Each token's shape (its word, tag, trailing space and first and last morphemes) as an
+    index into ``_BASES``, the shape's own features; words repeat, so each is built once."""
+    names = {tag: doc.vocab.strings[tag] if tag else "" for tag in set(tables.tags[start:end])}  # few distinct tags
     morphs_at = doc.user_data.get(MORPHS_KEY, {})
-    rule_tags = _rule_tags(tables, start, end, [w for w, *_ in tokens])
-    cache = _base_cache(titles)
-    keys = [(w, tag, ws, m[0].tag, m[-1].tag, m[0].form) if (m := morphs_at.get(idx)) else (w, tag, ws, None, None, None)
-            for w, tag, ws, idx in tokens]
-    for key in keys:
-        if key not in cache:  # words repeat: build each token shape once (its dict is only read)
-            cache[key] = _token_base(*key[:2], bool(key[2]), *key[3:], titles)
-    line_of, shapes = _line_info(text)
-    return _Prepared(text, [idx - offset for *_, idx in tokens], keys, cache, rule_tags,
-                     _quote_depths(text), _bracket_depths(text), line_of, shapes)
+    titles = tuple(word_list("titles.txt"))
+    ids = _base_cache(titles)
+    keys = [(w, names[tag], " " if space else "", m[0].tag, m[-1].tag, m[0].form) if (m := morphs_at.get(idx))
+            else (w, names[tag], " " if space else "", None, None, None)
+            for w, tag, space, idx in zip(words, tables.tags[start:end], tables.spaces[start:end], tables.idx[start:end])]
+    found = [ids.get(key) for key in keys]
+    for k in [k for k, shape in enumerate(found) if shape is None]:
+        key = keys[k]
+        shape = found[k] = ids.get(key)
+        if shape is None:
+            shape = found[k] = ids[key] = len(_BASES)
+            _BASES.append(_token_base(*key[:2], bool(key[2]), *key[3:], titles))
+    return found
 
 
 def _neighbour(nb: dict, off: int) -> dict:
@@ -519,10 +526,11 @@ def _neighbour(nb: dict, off: int) -> dict:
 
 _KEYS = {off: f"{off:+d}:" for off in (-2, -1, 1, 2)}
 
-#: Token shape key → the token's own features, for the title list ``_SHAPE_TITLES``.
-_SHAPES: dict[tuple, dict] = {}
+#: Token shape key → its id, an index into ``_BASES``: the token's own features, for the title list ``_SHAPE_TITLES``.
+_SHAPES: dict[tuple, int] = {}
+_BASES: list[dict] = []
 _SHAPE_TITLES: tuple[str, ...] = ()
-#: A model's attributes (None: feature dicts) → token shape key → its pieces in that form.
+#: A model's attributes (None: feature dicts) → by shape id, its pieces in that form.
 _CONVERTED: dict[frozenset | None, dict] = {}
 #: A model's attributes (None: feature dicts) → a layout kind → its features in that form.
 _LAYOUTS_CONVERTED: dict[frozenset | None, dict] = {}
@@ -535,11 +543,13 @@ _TABLES: dict = {}
 _BASE_CACHE_MAX = 10_000
 
 
-def _base_cache(titles: tuple[str, ...]) -> dict:
-    """The token-shape cache, emptied when the title list changes or it outgrows its bound."""
+def _base_cache(titles: tuple[str, ...]) -> dict[tuple, int]:
+    """The token shapes' ids, emptied (with every cache built on them) when the title list
+    changes or they outgrow their bound."""
     global _SHAPE_TITLES
     if titles != _SHAPE_TITLES or len(_SHAPES) > _BASE_CACHE_MAX:
         _SHAPES.clear()
+        _BASES.clear()
         _CONVERTED.clear()
         _LAYOUTS_CONVERTED.clear()
         _TABLES.clear()
