@@ -96,7 +96,7 @@ class ScoreTable:
 
     def scores(self, ids: np.ndarray) -> np.ndarray:
         """Per token (a row of piece ids) the sum of its pieces' rows."""
-        return self.rows[ids].sum(axis=1)
+        return self.rows[ids.T].sum(axis=0)  # piece by piece: faster than across each token's row
 
 
 class CRFDecoder:
@@ -175,11 +175,14 @@ class CRFDecoder:
         Label k is taken at token t when for every other label i its score
         leads by more than i could gain back from any predecessor and towards
         any successor (``_reach[i, k]``); never at a sequence's last token.
+        Only the best-scored label is tried: one that is not best rarely
+        qualifies, and an anchor missed costs time, not labels.
         """
-        lead = state[:, None, :] - state[:, :, None]  # [t, i, k]: k's score over i's
+        best = state.argmax(axis=1)
+        lead = state[np.arange(len(state)), best][:, None] - state  # [t, i]: the best label's score over i's
         nxt = np.minimum(np.arange(len(state)) + 1, len(state) - 1)
-        wins = (lead > self._reach + tol[nxt, None, None]).all(axis=1)
-        anchor = np.where(wins.any(axis=1), wins.argmax(axis=1), -1)
+        wins = (lead > self._reach[:, best].T + tol[nxt, None]).all(axis=1)
+        anchor = np.where(wins, best, -1)
         anchor[last] = -1
         return anchor
 
@@ -190,12 +193,13 @@ class CRFDecoder:
         back = np.zeros(state.shape, dtype=np.intp)
         entry = anchor[seg.start - 1]
         alpha[0] = state[0] + np.where(seg.after_anchor[:, None], self.trans[entry], 0.0)
-        trans = self.trans[None]
+        into = self.trans.T[None]  # [1, to, from]
         for step in range(1, seg.longest):
             k = seg.active[step]
-            cand = alpha[step - 1, :k, :, None] + trans  # [segment, from, to]
-            back[step, :k] = cand.argmax(axis=1)
-            alpha[step, :k] = cand.max(axis=1) + state[step, :k]
+            cand = alpha[step - 1, :k, None, :] + into  # [segment, to, from]
+            best = cand.argmax(axis=2)
+            back[step, :k] = best
+            alpha[step, :k] = np.take_along_axis(cand, best[:, :, None], axis=2)[:, :, 0] + state[step, :k]
         return alpha, back
 
     def _sure(self, alpha: np.ndarray, packed: np.ndarray, seg: _Segments, tol: np.ndarray) -> np.ndarray:

@@ -322,13 +322,16 @@ def _layout_kinds(text: str, at: np.ndarray, space: np.ndarray) -> tuple[np.ndar
     None for whitespace, which has no layout."""
     points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
     before = np.concatenate([[10], points])[at]  # the character before each token; a line break before the first
-    after = np.where(before == 10, 1, np.where(np.isin(before, (32, 9, 0xA0)), 2, 0))
+    after = np.where(before == 10, 1, np.where((before == 32) | (before == 9) | (before == 0xA0), 2, 0))
     interned: dict[tuple, int] = {}  # lines of one shape share their kinds
     line_kind = [interned.setdefault(tuple(shape.items()), len(interned)) for shape in _line_shapes(text)]
     line = np.asarray(line_kind)[np.searchsorted(np.flatnonzero(points == 10), at)]
     code = (((_in_quotes(text, at) * 2 + _in_brackets(text, at)) * len(interned) + line) * 3 + after)
     code[space] = -1
-    codes, kinds = np.unique(code, return_inverse=True)
+    present = np.zeros(int(code.max()) + 2, dtype=bool)  # the kinds present, in order of their code
+    present[code + 1] = True
+    codes = np.flatnonzero(present) - 1
+    kinds = (np.cumsum(present) - 1)[code + 1]
     lines = list(interned)
     kind_list = [None if c < 0 else (c // 3 // len(lines) // 2, bool(c // 3 // len(lines) % 2), lines[c // 3 % len(lines)],
                                     c % 3) for c in codes.tolist()]
