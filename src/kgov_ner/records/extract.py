@@ -89,6 +89,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Sequence
 
+from kgov_ner.pipeline.rules.cleanup import is_counted_choice
 from kgov_ner.pipeline.spans import trim_span
 from kgov_ner.pipeline.tokenizer import sentences
 from kgov_ner.pipeline.rules.official import HEAD_TITLES
@@ -616,12 +617,13 @@ class _Extractor:
         rows: list[_Row] = []
         pending: _Ent | None = None  # an unattached tier handed to the next sentence
         paragraph = None
+        starts = [x.start for x in self.ents]
         for s, e, par in self.units:
             if par != paragraph:
                 paragraph, self.last_rows = par, []
-            ents = [x for x in self.ents if s <= x.start < e]
+            ents = self.ents[bisect.bisect_left(starts, s):bisect.bisect_left(starts, e)]
             if not ents:
-                pending = None
+                pending = self._class_tier(s, e)
                 continue
             new, unattached = self.sentence(self._sort(s, e, ents), pending)
             rows.extend(new)
@@ -632,7 +634,21 @@ class _Extractor:
             if new:
                 self.last_rows = new
             pending = unattached
+            if pending is None and not new and not any(x.label == "AWARD" for x in ents):
+                pending = self._class_tier(s, e)
         return _merge(rows, self.ctx)
+
+    def _class_tier(self, s: int, e: int) -> _Ent | None:
+        """우수기관 3곳을 발표했다: a class counted as it is chosen (no AWARD: a class is not
+        one) hands its tier to the next sentence, which may name who they are."""
+        from kgov_ner.pipeline.normalize import normalize_award
+
+        for m in _TIER_WORD.finditer(self.text, s, e):
+            if is_counted_choice(self.text, m.end()):
+                norm = normalize_award(m.group(0))
+                if norm.get("tier"):
+                    return _Ent(m.start(), m.end(), "AWARD", m.group(0), norm)
+        return None
 
     def _sort(self, s: int, e: int, ents: list[_Ent]) -> _Sentence:
         districts = [x for x in ents if x.label == "DISTRICT"]

@@ -1,0 +1,109 @@
+"""After the merge: what the contract says a span is not, whichever layer proposed it.
+
+Two decisions of ``ANNOTATION.md`` that the sequence model, trained on a few
+hundred pages, does not always keep:
+
+* **A quoted program is everything between the marks** (``‘2023년 부산시 구·군
+  일자리 종합평가’``): a district name inside the quotes is part of it, not a
+  DISTRICT that cuts the program in two. :func:`rejoin_quoted_programs`
+  restores the rules' whole quoted span when the model split it at a
+  district or a year.
+* **A class of winners spoken of in general is not an AWARD** (Clarifications):
+  a prize line (``광역 우수기관은 5억원``, ``장려 2천만원``), a class counted as
+  it is chosen (``우수 기관 30곳을 골랐다``), a class the evaluation will pick
+  (``최우수구와 우수구를 가린다``) and a goal (``최우수 기관에 도전하겠다``).
+  :func:`drop_award_classes` removes those AWARD spans; a tier stated for
+  named governments (``우수시군이 7천만원씩``, ``최우수에 나주시``) stays.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from typing import Sequence
+
+Span3 = tuple[int, int, str]
+
+_OPEN_QUOTES = "‘“「『'\""
+_CLOSE_QUOTES = "’”」』'\""
+
+# a tier as a prize line's holder: (은/는/에는) (각/각각/한 곳당) then the amount
+_PRIZE_LINE_GAP = re.compile(r"[ \t]*(?:은|는|에는)?[ \t]*(?:(?:한[ \t]*)?(?:곳|기관|시군)[ \t]*당[ \t]*)?(?:각각|각)?[ \t]*")
+_COUNT = r"(?:[0-9]{1,3}|한|두|세|네|다섯|여섯|일곱|여덟|아홉|열)[ \t]*(?:개[ \t]*)?(?:곳|기관|시군|자치단체|지자체)"
+# a class counted as it is chosen: 우수 기관 30곳을 골랐다, 우수 시군 5곳 발표
+_COUNTED_CHOICE = re.compile(
+    rf"[ \t]*{_COUNT}[ \t]*(?:을|를)?[ \t]*(?:골랐|골라|뽑았|뽑아|선정|발표)"
+)
+# 광역 1곳과 기초 6곳을 우수 자치단체로 선정했다: the count stands before the class
+_COUNT_BEFORE = re.compile(rf"{_COUNT}[ \t]*(?:을|를)[ \t]*$")
+# a class the evaluation picks in general (present tense): 최우수구와 우수구를 가린다
+_GENERAL_CHOICE = re.compile(
+    r"[ \t]*(?:(?:와|과|및|,)[ \t]*[가-힣]{1,8}[ \t]*)*(?:을|를)[ \t]*(?:가린다|가리는|뽑는다|뽑는|선정한다|선정하는)"
+)
+# a goal: 최우수 기관에 도전하겠다, S등급에 도전
+_GOAL = re.compile(r"[ \t]*(?:에|을|를)[ \t]*도전")
+
+
+def rejoin_quoted_programs(model_spans: Sequence[Span3], rule_spans: Sequence[Span3]) -> list[Span3]:
+    """The model's spans, with a quoted program it cut at a district or a year inside the
+    quotes replaced by the rules' whole span.
+
+    A rule PROGRAM span that fills a pair of quote marks stands for the model's
+    spans inside it when those are one PROGRAM ending where it ends, plus
+    DISTRICT spans before that (‘2020년 인천시 군·구 … 평가’ → 인천시 | 구 … 평가).
+    """
+    spans = sorted(model_spans)
+    starts = [m[0] for m in spans]
+    drop: set[int] = set()
+    joined: list[Span3] = []
+    for start, end, label in rule_spans:
+        if label != "PROGRAM":
+            continue
+        lo = max(bisect.bisect_left(starts, start) - 1, 0)
+        hi = bisect.bisect_left(starts, end)
+        inside = [i for i in range(lo, hi) if spans[i][0] < end and start < spans[i][1]]
+        if not inside or any(spans[i][0] < start or spans[i][1] > end for i in inside):
+            continue
+        *heads, last = inside
+        if spans[last][2] != "PROGRAM" or spans[last][1] != end or spans[last][0] == start:
+            continue
+        if all(spans[i][2] == "DISTRICT" for i in heads):
+            drop.update(inside)
+            joined.append((start, end, label))
+    return sorted([m for i, m in enumerate(spans) if i not in drop] + joined)
+
+
+def quoted_rule_programs(text: str, rule_spans: Sequence[Span3]) -> list[Span3]:
+    """The rule PROGRAM spans that are exactly the inside of a pair of quote marks."""
+    out = []
+    for s, e, label in rule_spans:
+        if label != "PROGRAM" or s == 0 or e >= len(text):
+            continue
+        if text[s - 1] in _OPEN_QUOTES and text[e] in _CLOSE_QUOTES:
+            out.append((s, e, label))
+    return out
+
+
+def drop_award_classes(text: str, spans: Sequence[Span3]) -> list[Span3]:
+    """``spans`` without the AWARD spans that name a class of winners in general."""
+    money = {s for s, _, label in spans if label == "MONEY"}
+    out = []
+    for s, e, label in spans:
+        if label == "AWARD" and _is_class(text, s, e, money):
+            continue
+        out.append((s, e, label))
+    return out
+
+
+def is_counted_choice(text: str, end: int) -> bool:
+    """Whether a class counted as it is chosen follows ``end`` (우수기관 | 3곳을 발표했다)."""
+    return _COUNTED_CHOICE.match(text, end) is not None
+
+
+def _is_class(text: str, s: int, e: int, money_starts: set[int]) -> bool:
+    gap = _PRIZE_LINE_GAP.match(text, e)
+    if gap.end() in money_starts:
+        return True  # 광역 우수기관은 5억원, 장려 2천만원
+    if is_counted_choice(text, e) or _COUNT_BEFORE.search(text, max(0, s - 16), s):
+        return True
+    return bool(_GENERAL_CHOICE.match(text, e) or _GOAL.match(text, e))

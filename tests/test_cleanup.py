@@ -1,0 +1,55 @@
+"""After the merge (pipeline/rules/cleanup.py): quoted programs kept whole, classes of
+winners spoken of in general left untagged. Sentences written for these tests."""
+
+from __future__ import annotations
+
+from kgov_ner.pipeline.rules.cleanup import drop_award_classes, quoted_rule_programs, rejoin_quoted_programs
+
+
+def _span(text: str, surface: str, label: str, nth: int = 0) -> tuple[int, int, str]:
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(surface, start + 1)
+    return (start, start + len(surface), label)
+
+
+def test_a_quoted_program_cut_at_a_district_is_whole_again():
+    text = "남구가 울산시의 ‘2022년 울산시 구·군 일자리 종합평가’에서 최우수상을 받았다."
+    whole = _span(text, "2022년 울산시 구·군 일자리 종합평가", "PROGRAM")
+    model = [_span(text, "남구", "DISTRICT"), _span(text, "울산시", "DISTRICT", 1),
+             _span(text, "구·군 일자리 종합평가", "PROGRAM"), _span(text, "최우수상", "AWARD")]
+    rules = quoted_rule_programs(text, [whole, _span(text, "울산시", "DISTRICT", 1)])
+    assert rules == [whole]
+    got = rejoin_quoted_programs(model, rules)
+    assert whole in got
+    assert _span(text, "울산시", "DISTRICT", 1) not in got
+    assert _span(text, "남구", "DISTRICT") in got and _span(text, "최우수상", "AWARD") in got
+
+
+def test_a_model_program_that_is_not_a_piece_of_the_quote_stays():
+    text = "‘청년 일자리 박람회’와 ‘희망 두배 청년통장’ 사업"
+    rules = [_span(text, "청년 일자리 박람회", "PROGRAM"), _span(text, "희망 두배 청년통장", "PROGRAM")]
+    model = [_span(text, "희망 두배 청년통장", "PROGRAM")]
+    assert rejoin_quoted_programs(model, rules) == model
+    # a model span reaching outside the quotes is not replaced either
+    outside = [(text.index("희망"), len(text), "PROGRAM")]
+    assert rejoin_quoted_programs(outside, rules) == outside
+
+
+def test_prize_lines_counted_choices_general_choices_and_goals_are_no_awards():
+    text = ("광역 우수기관은 5억원, 기초 우수기관은 3억원씩이다. 행안부는 우수 기관 30곳을 골랐다. "
+            "시는 최우수구와 우수구를 가린다. 광역 1곳과 기초 6곳을 우수 자치단체로 선정했다. 내년에는 최우수 기관에 도전하겠다.")
+    spans = [_span(text, "우수기관", "AWARD"), _span(text, "5억원", "MONEY"),
+             _span(text, "우수기관", "AWARD", 1), _span(text, "3억원", "MONEY"),
+             _span(text, "우수 기관", "AWARD"), _span(text, "최우수구", "AWARD"), _span(text, "우수구", "AWARD", 1),
+             _span(text, "우수 자치단체", "AWARD"), _span(text, "최우수 기관", "AWARD")]
+    assert [s for s in drop_award_classes(text, spans) if s[2] == "AWARD"] == []
+
+
+def test_tiers_stated_for_governments_stay():
+    text = ("최우수에 나주시, 우수에 광양시가 뽑혔다. 우수시군이 7천만원씩 받는다. "
+            "종합대상 두 곳에 각 2억원을 준다. 동구가 최우수 기관에 선정됐다.")
+    spans = [_span(text, "최우수", "AWARD"), _span(text, "우수", "AWARD", 1), _span(text, "우수시군", "AWARD"),
+             _span(text, "7천만원", "MONEY"), _span(text, "종합대상", "AWARD"), _span(text, "2억원", "MONEY"),
+             _span(text, "최우수 기관", "AWARD")]
+    assert drop_award_classes(text, spans) == spans
