@@ -134,14 +134,13 @@ class CRFDecoder:
         anchor = self._anchors(state, tol, starts + lengths - 1)
         seg = _segments(starts, lengths, anchor)
         alpha, back = self._forward(state[seg.token], seg, anchor)
-        packed = _backward(alpha, back, seg, anchor)
+        flat = _backward(alpha, back, seg, anchor)
         path = np.empty(len(rows), dtype=np.intp)
-        path[seg.token[seg.inside]] = packed[seg.inside]
+        path[seg.token] = flat
         sure = np.ones(len(rows), dtype=bool)
-        sure[seg.token[1:][seg.inside[1:]]] = self._sure(alpha, packed, seg, tol)
-        ends = seg.token[seg.length - 1, np.arange(len(seg.length))]
-        free = ~seg.before_anchor  # sequence ends: the best label, not a forced one
-        sure[ends[free]] &= _margin(alpha[seg.length - 1, np.arange(len(seg.length))][free]) > tol[ends[free]]
+        sure[seg.token[seg.step > 0]] = self._sure(alpha, flat, seg, tol)
+        free = seg.last[~seg.before_anchor]  # sequence ends: the best label, not a forced one
+        sure[seg.token[free]] &= _margin(alpha[free]) > tol[seg.token[free]]
         names = np.array(self.labels, dtype=object)
         for k, start, length in zip(todo, starts, lengths):
             if sure[start:start + length].all():
@@ -187,27 +186,29 @@ class CRFDecoder:
         return anchor
 
     def _forward(self, state: np.ndarray, seg: _Segments, anchor: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Best scores (offset per segment) and best predecessors, ``[step, segment, label]``,
-        all segments in step (``state`` packed the same way)."""
+        """Best scores (offset per segment) and best predecessors, in ``seg``'s step-major order,
+        all segments in step (``state`` in that order too)."""
         alpha = np.empty_like(state)
         back = np.zeros(state.shape, dtype=np.intp)
+        every = seg.active[0]  # the first step: every segment, in order
         entry = anchor[seg.start - 1]
-        alpha[0] = state[0] + np.where(seg.after_anchor[:, None], self.trans[entry], 0.0)
+        alpha[:every] = state[:every] + np.where(seg.after_anchor[:, None], self.trans[entry], 0.0)
         into = self.trans.T[None]  # [1, to, from]
         for step in range(1, seg.longest):
             k = seg.active[step]
-            cand = alpha[step - 1, :k, None, :] + into  # [segment, to, from]
+            here, before = seg.at[step], seg.at[step - 1]
+            cand = alpha[before:before + k, None, :] + into  # [segment, to, from]
             best = cand.argmax(axis=2)
-            back[step, :k] = best
-            alpha[step, :k] = np.take_along_axis(cand, best[:, :, None], axis=2)[:, :, 0] + state[step, :k]
+            back[here:here + k] = best
+            alpha[here:here + k] = np.take_along_axis(cand, best[:, :, None], axis=2)[:, :, 0] + state[here:here + k]
         return alpha, back
 
-    def _sure(self, alpha: np.ndarray, packed: np.ndarray, seg: _Segments, tol: np.ndarray) -> np.ndarray:
-        """Whether each decision that gave a label on the path cleared the rounding bound, for the
-        segments' tokens after their first (packed, in ``seg.inside[1:]`` order)."""
-        inside = seg.inside[1:]
-        cand = alpha[:-1][inside] + self.trans.T[packed[1:][inside]]  # [decision, predecessor]
-        return _margin(cand) > tol[seg.token[1:][inside]]
+    def _sure(self, alpha: np.ndarray, flat: np.ndarray, seg: _Segments, tol: np.ndarray) -> np.ndarray:
+        """Whether each decision that gave a label on the path cleared the rounding bound,
+        for the tokens after a segment's first (in ``seg``'s order)."""
+        later = np.flatnonzero(seg.step > 0)
+        cand = alpha[seg.previous[later]] + self.trans.T[flat[later]]  # [decision, predecessor]
+        return _margin(cand) > tol[seg.token[later]]
 
 
 def _margin(values: np.ndarray) -> np.ndarray:
@@ -229,14 +230,15 @@ def _reach(trans: np.ndarray) -> np.ndarray:
 
 
 class _Segments:
-    """Stretches of the sequences decoded independently, longest first, packed by step.
+    """Stretches of the sequences decoded independently, longest first, laid out step by step.
 
     ``after_anchor``: the stretch follows an anchored token (its first
     scores add the transition from that label); ``before_anchor``: it ends
     on one (its last label is the anchor's); ``active[step]``: how many
-    stretches are longer than ``step``; ``token[step, k]``: the token at that
-    step of stretch k (its last one past its end), ``inside``: whether it is
-    within the stretch.
+    stretches are longer than ``step``. Row ``at[step] + k`` of the layout is
+    step ``step`` of stretch k (k < ``active[step]``): ``token`` its token,
+    ``step`` its step, ``previous`` the row of the step before, ``last`` the
+    row of each stretch's last step. Ragged: as many rows as tokens.
     """
 
     def __init__(self, start: np.ndarray, length: np.ndarray, after_anchor: np.ndarray,
@@ -246,9 +248,12 @@ class _Segments:
         self.after_anchor, self.before_anchor = after_anchor[order], before_anchor[order]
         self.longest = int(self.length[0])
         self.active = np.searchsorted(-self.length, -np.arange(self.longest + 1), side="left")
-        steps = np.arange(self.longest)[:, None]
-        self.inside = steps < self.length[None, :]
-        self.token = self.start[None, :] + np.minimum(steps, self.length[None, :] - 1)
+        self.at = np.concatenate([[0], np.cumsum(self.active[:-1])])
+        self.step = np.repeat(np.arange(self.longest), self.active[:-1])
+        which = np.arange(len(self.step)) - self.at[self.step]  # the stretch of each row
+        self.token = self.start[which] + self.step
+        self.previous = self.at[np.maximum(self.step - 1, 0)] + which
+        self.last = self.at[self.length - 1] + np.arange(len(self.length))
 
 
 def _segments(starts: np.ndarray, lengths: np.ndarray, anchor: np.ndarray) -> _Segments:
@@ -268,13 +273,12 @@ def _segments(starts: np.ndarray, lengths: np.ndarray, anchor: np.ndarray) -> _S
 
 
 def _backward(alpha: np.ndarray, back: np.ndarray, seg: _Segments, anchor: np.ndarray) -> np.ndarray:
-    """The labels ``[step, segment]``: each segment from its last token (the anchor's label,
+    """The labels in ``seg``'s order: each segment from its last token (the anchor's label,
     or the best one) back."""
-    path = np.zeros(seg.token.shape, dtype=np.intp)
-    every = np.arange(len(seg.length))
-    last = seg.length - 1
-    path[last, every] = np.where(seg.before_anchor, anchor[seg.token[last, every]], alpha[last, every].argmax(axis=1))
+    path = np.zeros(len(alpha), dtype=np.intp)
+    path[seg.last] = np.where(seg.before_anchor, anchor[seg.token[seg.last]], alpha[seg.last].argmax(axis=1))
     for step in range(seg.longest - 1, 0, -1):
         k = seg.active[step]
-        path[step - 1, :k] = back[step, every[:k], path[step, :k]]
+        here, before = seg.at[step], seg.at[step - 1]
+        path[before:before + k] = back[np.arange(here, here + k), path[here:here + k]]
     return path

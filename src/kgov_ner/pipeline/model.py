@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from spacy.tokens import Doc
+from spacy.attrs import IDX, IS_SPACE, LENGTH
+from spacy.tokens import Doc, Span
 
 from kgov_ner.pipeline.decoder import CRFDecoder
 from kgov_ner.pipeline.features import FEATURE_VERSION
@@ -85,29 +86,32 @@ def spans_to_bio(doc: Doc, spans: Iterable[Span3]) -> list[str]:
     return tags
 
 
-def bio_to_spans(doc: Doc, tags: Sequence[str]) -> list[Span3]:
+def bio_to_spans(doc: Doc | Span, tags: Sequence[str]) -> list[Span3]:
     """Char spans from BIO tags, repairing what a CRF can emit.
 
     An ``I-X`` after ``O`` or another label opens a new entity; whitespace
-    tokens close one.
+    tokens close one. ``doc`` may be a Span (a region): offsets stay the Doc's.
     """
     out: list[Span3] = []
+    if all(tag == "O" for tag in tags):
+        return out
+    whole, first = (doc, 0) if isinstance(doc, Doc) else (doc.doc, doc.start)
+    # Offsets from one array, not a Token object per labelled token.
+    columns = whole.to_array([IDX, LENGTH, IS_SPACE])[first:first + len(doc)].reshape(-1, 3).T.tolist()
     cur: list | None = None
-    for i, tag in zip(range(len(doc)), tags):
-        if tag == "O" or doc[i].is_space:  # most tags are O: no Token object for them
+    for idx, length, space, tag in zip(*columns, tags):
+        if tag == "O" or space:
             if cur:
                 out.append(tuple(cur))
             cur = None
             continue
-        token = doc[i]
         prefix, label = tag[:1], tag[2:]
-        end = token.idx + len(token.text)
         if cur and prefix == "I" and cur[2] == label:
-            cur[1] = end
+            cur[1] = idx + length
         else:
             if cur:
                 out.append(tuple(cur))
-            cur = [token.idx, end, label]
+            cur = [idx, idx + length, label]
     if cur:
         out.append(tuple(cur))
     return out
