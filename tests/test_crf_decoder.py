@@ -113,10 +113,10 @@ def test_a_tiny_trained_model_decodes_as_crfsuite_and_as_taught(tmp_path):
     table = decoder.new_table()
     sentence = ["강북구", "가", "대상", "을", "받았다", "송파구", "는"]
     items = [features.to_attributes({"w": w, "len": len(w)}) for w in sentence]
-    ids = np.array([[table.add(item)] for item in items])
+    ids = np.array([[table.add(item) for item in items]])  # [piece, token]: one piece a token here
     (got,) = decoder.decode([table.scores(ids)])
     assert got == tagger.tag(items) == ["B-DISTRICT", "O", "B-AWARD", "O", "O", "B-DISTRICT", "O"]
-    assert decoder.decode([table.scores(np.zeros((0, 1), dtype=np.intp))]) == [[]]
+    assert decoder.decode([table.scores(np.zeros((1, 0), dtype=np.intp))]) == [[]]
 
 
 def test_a_known_answer_with_an_anchor_in_the_middle():
@@ -163,3 +163,26 @@ def test_the_model_component_falls_back_to_crfsuite_and_batches_alike(tagger, mo
     decoder = tagger.nlp.get_pipe("kgov_model").estimator.decoder
     monkeypatch.setattr(decoder, "decode", lambda scores: [None] * len(scores))  # every region to CRFsuite
     assert [[(e.start_char, e.end_char, e.label_) for e in doc.ents] for doc in tagger.pipe(texts)] == expected
+
+
+@pytest.mark.parametrize("text", ["송파구", "송파구 ", "  \n", "강북구가 우수구로\n\n선정됐다.",
+                                  "‘서울 희망일자리 만들기’(구청장 김선갑) 사업이 4500만 원을 받았다.",
+                                  "고창군 ▲청년 창업 지원 ▲노인 일자리 박람회 등을 운영한다.\n[사진] 편동수(가운데) 동대문구청장"])
+def test_a_tokens_pieces_add_up_to_its_crfsuite_attributes(tagger, text):
+    """doc_scores and doc_items are one computation: per token, the pieces' rows sum to
+    the weights of the attributes CRFsuite would be handed, and count as many terms."""
+    crf = tagger.nlp.get_pipe("kgov_model").estimator
+    decoder = crf.decoder
+    doc = tagger.nlp.tokenizer(text)
+    doc = tagger.nlp.get_pipe("kgov_rules")(doc)
+    for start, end in [(0, len(doc)), (0, 1), (len(doc) - 1, len(doc)), (1, min(3, len(doc)))]:
+        if end <= start:
+            continue
+        rows = features.doc_scores(doc, start, end, decoder)
+        items = features.doc_items(doc, start, end, crf.attributes)
+        assert len(rows) == len(items) == end - start
+        for row, item in zip(rows, items):
+            expected = sum((decoder.state[decoder.index[name]] * value for name, value in item.items()),
+                           np.zeros(len(decoder.labels)))
+            assert row[:-2] == pytest.approx(expected, abs=1e-9)
+            assert row[-1] == len(item)

@@ -95,8 +95,8 @@ class ScoreTable:
         return self.size - 1
 
     def scores(self, ids: np.ndarray) -> np.ndarray:
-        """Per token (a row of piece ids) the sum of its pieces' rows."""
-        return self.rows[ids.T].sum(axis=0)  # piece by piece: faster than across each token's row
+        """Per token the sum of its pieces' rows; ``ids[piece, token]``."""
+        return self.rows[ids].sum(axis=0)  # piece by piece: faster than across each token's row
 
 
 class CRFDecoder:

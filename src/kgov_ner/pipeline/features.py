@@ -275,32 +275,39 @@ def doc_scores(doc: Doc, start: int, end: int, decoder, tables: DocTables | None
     if table is None:  # after _prepare: it may have emptied the caches
         table = _TABLES[decoder] = decoder.new_table()
     if prep is None:
-        return table.scores(np.zeros((0, 9), dtype=np.intp))
+        return table.scores(np.zeros((9, 0), dtype=np.intp))
     return table.scores(_piece_ids(prep, _Scored(table)))
 
 
 def _piece_ids(prep: _Prepared, enc: _Scored) -> np.ndarray:
-    """Per token the ids of its nine pieces, those :func:`_assemble` merges into its dict."""
-    shape = enc.shape_pieces(prep.shape_ids)
-    rules = np.array([enc.rule_flags(t) if t else (0, 0, 0) for t in prep.rule_tags], dtype=np.intp).reshape(-1, 3)
-    space = prep.space
-    layout = np.array(_layouts(prep, enc), dtype=np.intp)[prep.kinds]
-    edge = {off: enc.flags([_KEYS[off] + ("BOS" if off < 0 else "EOS")]) for off in _KEYS}
-    near = {off: np.where(space, 0, rules[:, _NEAR[off]]) for off in (-1, 1)}
-    told = dict(zip(_KEYS, shape[:, 1:5].T))  # what each token tells its neighbour at -2, -1, +1, +2
-    columns = [shape[:, 0], rules[:, 0], layout, *(_shifted_ids(told[off], off, edge[off]) for off in (-2, -1)),
-               _shifted_ids(near[-1], -1, 0), _shifted_ids(told[1], 1, edge[1]), _shifted_ids(near[1], 1, 0),
-               _shifted_ids(told[2], 2, edge[2])]
-    return np.stack(columns, axis=1)
+    """The ids of each token's nine pieces, those :func:`_assemble` merges into its dict,
+    piece by piece (``[piece, token]``)."""
+    n = len(prep.shape_ids)
+    shape = enc.shape_pieces(prep.shape_ids)  # [token, own / tells -2, -1, +1, +2]
+    rules = np.zeros((3, n), dtype=np.intp)  # as the token sees them, as its neighbours at -1 and +1 do
+    flagged = [k for k, tags in enumerate(prep.rule_tags) if tags]  # a token in no candidate has none
+    if flagged:
+        rules[:, flagged] = np.array([enc.rule_flags(prep.rule_tags[k]) for k in flagged], dtype=np.intp).T
+    rules[1:, prep.space] = 0  # a space passes no rule flags on
+    out = np.empty((9, n), dtype=np.intp)
+    out[0], out[1] = shape[:, 0], rules[0]
+    out[2] = np.array(_layouts(prep, enc), dtype=np.intp)[prep.kinds]
+    told = {off: shape[:, col] for col, off in enumerate(_KEYS, start=1)}
+    for row, (values, off, pad) in enumerate([(told[-2], -2, None), (told[-1], -1, None), (rules[1], -1, 0),
+                                              (told[1], 1, None), (rules[2], 1, 0), (told[2], 2, None)], start=3):
+        pad = enc.flags([_KEYS[off] + ("BOS" if off < 0 else "EOS")]) if pad is None else pad
+        _put_shifted(out[row], values, off, pad)
+    return out
 
 
-def _shifted_ids(values: np.ndarray, off: int, pad: int) -> np.ndarray:
-    """:func:`_shifted` on an array."""
+def _put_shifted(into: np.ndarray, values: np.ndarray, off: int, pad: int) -> None:
+    """:func:`_shifted` on arrays, written into ``into``."""
     n = len(values)
-    fill = np.full(min(abs(off), n), pad, dtype=values.dtype)
+    cut = min(abs(off), n)
     if off < 0:
-        return np.concatenate([fill, values[:max(n + off, 0)]])
-    return np.concatenate([values[off:], fill])
+        into[:cut], into[cut:] = pad, values[:n - cut]
+    else:
+        into[n - cut:], into[:n - cut] = pad, values[cut:]
 
 
 def _shifted(values: list, off: int, pad) -> list:
@@ -504,7 +511,7 @@ def _shape_ids(doc: Doc, tables: DocTables, start: int, end: int, words: list[st
     keys = [(w, names[tag], " " if space else "", m[0].tag, m[-1].tag, m[0].form) if (m := morphs_at.get(idx))
             else (w, names[tag], " " if space else "", None, None, None)
             for w, tag, space, idx in zip(words, tables.tags[start:end], tables.spaces[start:end], tables.idx[start:end])]
-    found = [ids.get(key) for key in keys]
+    found = list(map(ids.get, keys))
     for k in [k for k, shape in enumerate(found) if shape is None]:
         key = keys[k]
         shape = found[k] = ids.get(key)
