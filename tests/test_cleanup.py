@@ -53,3 +53,24 @@ def test_tiers_stated_for_governments_stay():
              _span(text, "7천만원", "MONEY"), _span(text, "종합대상", "AWARD"), _span(text, "2억원", "MONEY"),
              _span(text, "최우수 기관", "AWARD")]
     assert drop_award_classes(text, spans) == spans
+
+
+def test_money_spoken_of_for_a_class_is_no_award_but_a_governments_own_is():
+    text = ("장려상에는 시상금 없이 상장만 준다. 우수기관에 줄 교부세는 연말에 정한다. "
+            "천안시는 최우수상 시상금 2천만 원과 함께 상패를 받았다. 구는 최우수구 인센티브로 1억원을 받는다.")
+    spans = [_span(text, "장려상", "AWARD"), _span(text, "우수기관", "AWARD"), _span(text, "천안시", "DISTRICT"),
+             _span(text, "최우수상", "AWARD"), _span(text, "2천만 원", "MONEY"), _span(text, "최우수구", "AWARD"),
+             _span(text, "1억원", "MONEY")]
+    kept = [t[0] for t in [(text[s:e], label) for s, e, label in drop_award_classes(text, spans)] if t[1] == "AWARD"]
+    assert kept == ["최우수상", "최우수구"]
+
+
+def test_an_award_the_model_cut_short_is_the_rules_whole_phrase():
+    from kgov_ner.pipeline.rules.cleanup import extend_awards
+
+    text = "최우수 기관은 광산구(시상금 7,000만원)가 차지했다."
+    model = [(0, 3, "AWARD"), _span(text, "광산구", "DISTRICT")]
+    rules = [(0, 6, "AWARD"), _span(text, "광산구", "DISTRICT")]
+    assert extend_awards(model, rules) == [(0, 6, "AWARD"), _span(text, "광산구", "DISTRICT")]
+    # not over another model span
+    assert extend_awards([(0, 3, "AWARD"), (4, 6, "PROGRAM")], rules) == [(0, 3, "AWARD"), (4, 6, "PROGRAM")]

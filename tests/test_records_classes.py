@@ -214,3 +214,50 @@ def test_a_parenthesis_after_the_title_or_the_name_keeps_the_title():
 
     assert normalize_official("문태호 부산 동구청장(앞줄 왼쪽 두 번째)과 직원들", 0, 3, [])["district"] == "부산광역시 동구"
     assert normalize_official("문태호(61) 강서구청장은", 0, 3, [])["role"] == "구청장"
+
+
+def test_bare_tiers_before_or_after_their_governments(rows_of):
+    rows = rows_of(
+        "군 부문에서는 최우수 의성군, 우수 청송군, 장려 영양군이 뽑혔다.\n"
+        "삼척시·영월군 우수, 정선군 특별상\n"
+    )
+    assert {("경상북도 의성군", "최우수"), ("경상북도 청송군", "우수"), ("경상북도 영양군", "장려"),
+            ("강원특별자치도 삼척시", "우수"), ("강원특별자치도 영월군", "우수"), ("강원특별자치도 정선군", "특별")} <= set(rows)
+
+
+def test_two_governments_and_two_awards_respectively(rows_of):
+    rows = rows_of("전남 순천시와 광양시가 행정안전부 평가에서 각각 최우수 기관과 우수 기관으로 뽑혔다.")
+    assert set(rows) == {("전라남도 순천시", "최우수"), ("전라남도 광양시", "우수")}
+
+
+def test_two_amounts_respectively(rows_of):
+    rows = rows_of("같은 평가에서 우수 시군인 익산시와 장려 시군인 고창군은 각각 4천만원과 2천만원을 받는다.")
+    assert rows[("전북특별자치도 익산시", "우수")]["krw"] == 40_000_000
+    assert rows[("전북특별자치도 고창군", "장려")]["krw"] == 20_000_000
+
+
+def test_the_rest_counted_by_their_level_word(rows_of):
+    rows = rows_of(
+        "최우수에는 춘천시가, 장려에는 인제군, 양구군, 홍천군이 이름을 올렸다. "
+        "도는 춘천시에 1억원을 주고, 나머지 세 군에는 한 곳당 2천만원씩 시상금을 내려보낸다."
+    )
+    assert all(rows[(f"강원특별자치도 {g}", "장려")]["krw"] == 20_000_000 for g in ("인제군", "양구군", "홍천군"))
+
+
+def test_a_tier_with_its_class_and_count_holds_a_schedule_line(rows_of):
+    rows = rows_of(
+        "광역자치단체에서는 광주광역시와 경상북도가, 기초자치단체에서는 경기 이천시가 최우수기관에 올랐다.\n\n"
+        "최우수 광역자치단체 두 곳은 6억원씩, 최우수 기초자치단체 한 곳은 3억원을 받는다."
+    )
+    assert rows[("광주광역시", "최우수")]["krw"] == 600_000_000
+    assert rows[("경상북도", "최우수")]["krw"] == 600_000_000
+    assert rows[("경기도 이천시", "최우수")]["krw"] == 300_000_000
+
+
+def test_a_venue_named_with_its_genitive_is_no_awardee(rows_of):
+    rows = rows_of(
+        "시는 공시제 부문에서 우수상을 받았다. 시상식은 서울 마포구의 한 컨벤션센터에서 열렸다.\n\n"
+        "목포시는 이번 수상으로 인센티브 1억원을 받는다."
+    )
+    assert set(rows) == {("전라남도 목포시", "우수")}
+    assert rows[("전라남도 목포시", "우수")]["krw"] == 100_000_000

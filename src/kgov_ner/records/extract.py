@@ -133,6 +133,10 @@ _RELATIVE = re.compile(
     # … 받은 광역자치단체는 제주도와 대구시: a class noun between the verb and the winners
     r"(?:(?:광역|기초)?(?:자치단체|지자체|기관|시군|시·군|자치구|시도|시·도|곳)(?:은|는|로는)?\s*)?$"
 )
+# between two subject groups that share one predicate: 가, 기초자치단체에서는 경기
+_SUBJECT_CHAIN = re.compile(r"\s*(?:\([^()]{0,40}\))?\s*(?:이|가)\s*,\s*[^,.。!?\n]{0,20}")
+# between two awards given respectively: 최우수 기관과 우수 기관, 대상, 최우수상
+_AWARD_JOIN = re.compile(r"\s*(?:과|와|및|,|、|·)\s*")
 # 최우수상은 … 부천시가: the tier as topic, its holder as the subject further on.
 _TOPIC_AFTER = re.compile(rf"^[{_CLOSE_QUOTES}]*\s*(?:은|는)\s")
 _SUBJECT_MARK = re.compile(r"\s*(?:\([^()]{0,40}\))?\s*(?:이|가)(?![가-힣])")
@@ -141,9 +145,9 @@ _NOT_AWARDEE_AFTER = re.compile(r"\s*(?:\([^()]{0,40}\))?\s*(?:에\s*이어|에\
 # A government that is where something happened, not who won: 세종시에서 열린
 # 시상식, 서울 중구 프레스센터에서 열린.
 _VENUE_AFTER = re.compile(
-    r"(?:(?:\s+[가-힣A-Za-z0-9·]+){1,3}?)?에서\s*(?:열린|개최된|진행된|있은|열렸|개최됐|진행됐|치러진)"
+    r"(?:의)?(?:(?:\s+[가-힣A-Za-z0-9·]+){1,3}?)?에서\s*(?:열린|개최된|진행된|있은|열렸|개최됐|진행됐|치러진)"
     # 세종시 정부세종컨벤션센터에서 우수상을 받은: a hall in that government's territory
-    r"|(?:\s+[가-힣A-Za-z0-9·]*(?:센터|회관|청사|홀|호텔|강당|본관|별관|상황실|회의실)){1,2}에서(?![가-힣])"
+    r"|(?:의)?(?:\s+[가-힣A-Za-z0-9·]*(?:센터|회관|청사|홀|호텔|강당|본관|별관|상황실|회의실)){1,2}에서(?![가-힣])"
 )
 # An upper-level government that runs the evaluation rather than wins it.
 _EVALUATOR_WORDS = re.compile(r"평가|주관|주최|실시|발표|따르면|선정한|결과|대상으로|벌인|진행한")
@@ -696,6 +700,7 @@ class _Extractor:
         if not sent.awards:
             return self._carried_tier(sent, pending), None
         given: list[list[_Group | None]] = [[] for _ in sent.awards]  # the awardees of sent.awards[i]
+        self._respectively(sent, given)
         self._tier_then_its_districts(sent, given)
         self._nearest_group_before(sent, given)
         unattached = self._only_or_page_district(sent, given)
@@ -734,6 +739,24 @@ class _Extractor:
                 given[i].append(g)
                 g.consumed = True
 
+    def _respectively(self, sent: _Sentence, given: list[list[_Group | None]]) -> None:
+        """김해시와 사천시가 … 각각 최우수 기관과 우수 기관으로: a group of N, 각각, then N
+        awards in a row: the i-th government gets the i-th award."""
+        for g in sent.groups:
+            n = len(g.members)
+            after = [i for i, a in enumerate(sent.awards) if a.start >= g.end]
+            if n < 2 or len(after) < n or given[after[0]]:
+                continue
+            run = after[:n]
+            between = self.text[g.end:sent.awards[run[0]].start]
+            if not _EACH_WORD.search(between) or any(o.start < sent.awards[run[0]].start for o in sent.groups if o.start > g.end):
+                continue
+            joins = [self.text[sent.awards[i].end:sent.awards[j].start] for i, j in zip(run, run[1:])]
+            if all(_AWARD_JOIN.fullmatch(j) for j in joins):
+                for i, m in zip(run, g.members):
+                    given[i].append(_Group([m]))
+                g.consumed = True
+
     def _topic_then_subject(self, a: _Ent, g: _Group, e: int) -> bool:
         """최우수상은 (what it was given for) 부천시가, 우수상은 … 이천시와 안성시가 받았다: a tier
         as the topic, then the next group as the subject (이/가) of the same clause."""
@@ -755,6 +778,12 @@ class _Extractor:
             if before:
                 before[-1].consumed = True
                 given[i].append(before[-1])
+                # 광역에서는 광주시와 경북도가, 기초에서는 이천시가 최우수기관에: subjects in a row
+                k = len(before) - 1
+                while k > 0 and _SUBJECT_CHAIN.fullmatch(self.text, before[k - 1].end, before[k].start):
+                    k -= 1
+                    before[k].consumed = True
+                    given[i].append(before[k])
 
     def _only_or_page_district(self, sent: _Sentence, given: list[list[_Group | None]]) -> _Ent | None:
         """Rule 4: the sentence's only district, or the page's; returns a tier left without either."""
@@ -861,8 +890,9 @@ class _Extractor:
         """Each amount goes to the nearest awardee group before it (or the only one), unless
         :meth:`_money_blocked`; spending (50억원을 들여) goes to no one."""
         owners = sorted({(r.owner_pos, r.group_size) for r in rows})
+        done = self._respective_money(rows, owners, sent)
         for m in sent.money:
-            if _SPENDING_AFTER.match(self.text, m.end, sent.end):
+            if m.start in done or _SPENDING_AFTER.match(self.text, m.end, sent.end):
                 continue
             before = [o for o in owners if o[0] < m.start]
             if before:
@@ -878,6 +908,26 @@ class _Extractor:
             for r in mine:
                 if r.krw is None:
                     r.krw = m.norm["krw"]
+
+    def _respective_money(self, rows: list[_Row], owners: list[tuple[int, int]], sent: _Sentence) -> set[int]:
+        """군산시와 부안군은 각각 2천만원과 1천만원을: N awardees of one government each, then
+        각각 and N amounts in a row: the i-th amount to the i-th. Returns the amounts' starts."""
+        money = sent.money
+        for k in range(len(money)):
+            run = [money[k]]
+            while len(run) < len(money) - k and _AWARD_JOIN.fullmatch(self.text, run[-1].end, money[k + len(run)].start):
+                run.append(money[k + len(run)])
+            before = [o for o in owners if o[0] < run[0].start and o[1] == 1]
+            if len(run) < 2 or len(before) != len(run) or len(before) != len(owners):
+                continue
+            if not _EACH_WORD.search(self.text, before[-1][0], run[0].start):
+                continue
+            for o, m in zip(before, run):
+                for r in rows:
+                    if (r.owner_pos, r.group_size) == o and r.krw is None:
+                        r.krw = m.norm["krw"]
+            return {m.start for m in run}
+        return set()
 
     def _money_blocked(self, m: _Ent, owner: tuple[int, int], mine: list[_Row], sent: _Sentence) -> bool:
         """Whether the amount *m* stays apart from the rows *mine* of the awardee group *owner*
@@ -1024,9 +1074,16 @@ _TIER_WORD = re.compile(
     r"(?:\s*(?:상|기관|시군|시·군|지자체|자치구|구|군|시))?(?=(?:은|는|이|가|에는|에게|에|엔)?(?![가-힣]))"
 )
 # Winners referred to by their number: 두 곳은 각각, 나머지 네 곳 각.
-_COUNTED = re.compile(_COUNT + r"(?:곳|시군|시·군|자치구|기관|자치단체|지자체)(?=(?:은|는|에는|에|이|가)?(?![가-힣]))")
+_COUNTED = re.compile(
+    _COUNT + r"(?:(?:곳|시군|시·군|자치구|기관|자치단체|지자체)(?=(?:은|는|에는|에|이|가)?(?![가-힣]))"
+    # 나머지 세 군에는: a level word only with its particle (세 군데, 두 시간 are no winners)
+    r"|(?:시|군|구)(?=(?:은|는|에는|에|이|가)(?![가-힣])))"
+)
 
 _COUNTED_AFTER = re.compile(r"\s*" + _COUNTED.pattern)
+
+
+_CLASS_NOUN = re.compile(r"\s*(?:(광역|기초)(?:자치단체|지자체|단체)?)?\s*")
 
 
 def _count_of(match: re.Match) -> int:
@@ -1061,11 +1118,14 @@ def _holders(text: str, s: int, e: int, ents: list[_Ent]) -> list[_Holder]:
     out += [_Holder(m.start(), m.end(), count=_count_of(m))
             for m in _COUNTED.finditer(text, s, e)]
     out = sorted((h for h in out if h.keys or h.tier or h.count), key=lambda h: h.end)
-    # 종합대상 두 곳에 각 2억원: a tier, then how many hold it — one holder
+    # 종합대상 두 곳에 각 2억원, 최우수 광역자치단체 두 곳은: a tier (and its class), then how
+    # many hold it — one holder
     for i in range(len(out) - 1, 0, -1):
         h, prev = out[i], out[i - 1]
-        if h.count and prev.tier and not text[prev.end:h.start].strip():
-            out[i - 1:i + 1] = [_Holder(prev.start, h.end, tier=prev.tier, count=h.count, klass=prev.klass)]
+        between = _CLASS_NOUN.fullmatch(text, prev.end, h.start) if h.count and prev.tier else None
+        if between is not None:
+            klass = {"광역": "upper", "기초": "lower"}.get(between.group(1) or "", prev.klass)
+            out[i - 1:i + 1] = [_Holder(prev.start, h.end, tier=prev.tier, count=h.count, klass=klass)]
     return out
 
 

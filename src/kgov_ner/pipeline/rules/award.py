@@ -44,7 +44,16 @@ def _award_regexes() -> dict[str, re.Pattern]:
 def _tier_to_district_regex() -> re.Pattern:
     lex = tiers()
     words = [w for w, t in lex.items() if t.kind in ("district-tier", "prize")]
-    return re.compile(f"(?<![{HANGUL}])(?P<tier>{alternation(words)})(?:에|은|는)\\s")
+    return re.compile(f"(?<![{HANGUL}])(?P<tier>{alternation(words)})(?:에는|에|은|는)\\s")
+
+
+@functools.lru_cache(maxsize=None)
+def _bare_tier_regex() -> re.Pattern:
+    """A district tier with no particle, as lists and headlines write it (최우수 포항시, 우수
+    경주시 / 동해시·평창군 우수, …): 대상 is left out, it is also the word for a target."""
+    lex = tiers()
+    words = [w for w, t in lex.items() if t.kind == "district-tier"]
+    return re.compile(f"(?<![{HANGUL}])(?P<tier>{alternation(words)})(?![{HANGUL}])")
 
 
 @functools.lru_cache(maxsize=None)
@@ -57,6 +66,25 @@ def _tier_item_regex() -> re.Pattern:
     )
 
 
+# after a tier that follows its district: a list separator, an ellipsis or the line's end
+_BARE_TIER_END = re.compile(r"[ \t]*(?:[,·…]|$)", re.M)
+
+
+def _after_district(text: str, start: int) -> bool:
+    """Whether a district name and one space stand right before ``start``."""
+    if start < 2 or text[start - 1] != " ":
+        return False
+    found = [m for m in district_regex().finditer(text, max(0, start - 16), start - 1) if m.end() == start - 1]
+    return bool(found)
+
+
+def _listed(text: str, start: int, end: int) -> bool:
+    """A tier and its district are one item of a list: a separator or the line's start
+    before the tier, a separator, particle or the end after the district."""
+    before = text[max(0, start - 12):start]
+    return bool(re.search(r"(?:^|[,·:\n]|에서는|에서|부문|분야)\s*$", before)) or start == 0
+
+
 def find_awards(text: str) -> Iterator[Candidate]:
     """Tiers: 최우수구, 우수 자치구, 장려상, S등급, 장관 표창, ‘우수’, 최우수에 선정."""
     # A bare tier or 대상 handed to a district: 최우수에 전주시, 대상은 고창군에 돌아갔다.
@@ -64,6 +92,13 @@ def find_awards(text: str) -> Iterator[Candidate]:
         after = district_regex().match(text, m.end())
         if after and is_particle_run(rest_of_word(text, after.end())):
             yield Candidate(m.start("tier"), m.end("tier"), "AWARD", "tier-to-district", 2)
+    # 최우수 포항시, 우수 경주시가 / 동해시·평창군 우수, 양양군 특별상
+    for m in _bare_tier_regex().finditer(text):
+        after = district_regex().match(text, m.end() + 1) if text[m.end():m.end() + 1] == " " else None
+        if after and is_particle_run(rest_of_word(text, after.end())) and _listed(text, m.start(), after.end()):
+            yield Candidate(m.start("tier"), m.end("tier"), "AWARD", "bare-tier", 2)
+        elif _after_district(text, m.start()) and _BARE_TIER_END.match(text, m.end()):
+            yield Candidate(m.start("tier"), m.end("tier"), "AWARD", "bare-tier", 2)
     # A list of winners by tier: the tier opens the line, its districts follow.
     for m in _tier_item_regex().finditer(text):
         after = district_regex().match(text, m.end())

@@ -8,10 +8,13 @@ hundred pages, does not always keep:
   DISTRICT that cuts the program in two. :func:`rejoin_quoted_programs`
   restores the rules' whole quoted span when the model split it at a
   district or a year.
+* **An award is its whole tier phrase**: a model AWARD cut short inside a rule's
+  (``최우수`` of ``최우수 기관은 광산구``) is the rule's (:func:`extend_awards`).
 * **A class of winners spoken of in general is not an AWARD** (Clarifications):
   a prize line (``광역 우수기관은 5억원``, ``장려 2천만원``), a class counted as
   it is chosen (``우수 기관 30곳을 골랐다``), a class the evaluation will pick
-  (``최우수구와 우수구를 가린다``) and a goal (``최우수 기관에 도전하겠다``).
+  (``최우수구와 우수구를 가린다``), money spoken of for a class (``장려상에는 시상금
+  없이``, ``우수기관에 줄 교부세``) and a goal (``최우수 기관에 도전하겠다``).
   :func:`drop_award_classes` removes those AWARD spans; a tier stated for
   named governments (``우수시군이 7천만원씩``, ``최우수에 나주시``) stays.
 """
@@ -28,20 +31,26 @@ _OPEN_QUOTES = "‘“「『'\""
 _CLOSE_QUOTES = "’”」』'\""
 
 # a tier as a prize line's holder: (은/는/에는) (각/각각/한 곳당) then the amount
-_PRIZE_LINE_GAP = re.compile(r"[ \t]*(?:은|는|에는)?[ \t]*(?:(?:한[ \t]*)?(?:곳|기관|시군)[ \t]*당[ \t]*)?(?:각각|각)?[ \t]*")
+_PRIZE_LINE_GAP = re.compile(r"[ \t]*(?:은|는|에는|에만|에)?[ \t]*(?:(?:한[ \t]*)?(?:곳|기관|시군)[ \t]*당[ \t]*)?(?:각각|각)?[ \t]*")
 _COUNT = r"(?:[0-9]{1,3}|한|두|세|네|다섯|여섯|일곱|여덟|아홉|열)[ \t]*(?:개[ \t]*)?(?:곳|기관|시군|자치단체|지자체)"
 # a class counted as it is chosen: 우수 기관 30곳을 골랐다, 우수 시군 5곳 발표
 _COUNTED_CHOICE = re.compile(
-    rf"[ \t]*{_COUNT}[ \t]*(?:을|를)?[ \t]*(?:골랐|골라|뽑았|뽑아|선정|발표)"
+    rf"[ \t]*{_COUNT}[ \t]*(?:(?:을|를)?[ \t]*(?:골랐|골라|뽑았|뽑아|선정|발표)|(?:과|와)[ \t]+[가-힣]{{1,8}}[ \t]*{_COUNT})"
+)
+# money spoken of for a class: 최우수 시군 시상금을 1억 원으로, 장려상에는 시상금 없이, 우수기관에 줄 교부세
+_CLASS_MONEY = re.compile(
+    r"[ \t]*(?:(?:은|는|에는|에만|에|의)[ \t]*)?(?:따로[ \t]*)?(?:시상금|상금|인센티브|상사업비|특별교부세|교부세|사업비)"
+    r"|[ \t]*(?:에|을|를)[ \t]*(?:줄|주는|지급할|지급하는)[ \t]"
 )
 # 광역 1곳과 기초 6곳을 우수 자치단체로 선정했다: the count stands before the class
 _COUNT_BEFORE = re.compile(rf"{_COUNT}[ \t]*(?:을|를)[ \t]*$")
 # a class the evaluation picks in general (present tense): 최우수구와 우수구를 가린다
 _GENERAL_CHOICE = re.compile(
-    r"[ \t]*(?:(?:와|과|및|,)[ \t]*[가-힣]{1,8}[ \t]*)*(?:을|를)[ \t]*(?:가린다|가리는|뽑는다|뽑는|선정한다|선정하는)"
+    r"[ \t]*(?:(?:와|과|및|,)[ \t]*[가-힣]{1,8}[ \t]*)*(?:을|를)[ \t]*"
+    r"(?:가린다|가리는|가렸|가려|뽑는다|뽑는|뽑았|뽑아|선정한다|선정하는|선정했|선정해|골랐|골라)"
 )
 # a goal: 최우수 기관에 도전하겠다, S등급에 도전
-_GOAL = re.compile(r"[ \t]*(?:에|을|를)[ \t]*도전")
+_GOAL = re.compile(r"[ \t]*(?:에|을|를)[ \t]*(?:도전|오를[ \t]*수|오르겠|오르도록|오르기)")
 
 
 def rejoin_quoted_programs(model_spans: Sequence[Span3], rule_spans: Sequence[Span3]) -> list[Span3]:
@@ -87,12 +96,27 @@ def quoted_rule_programs(text: str, rule_spans: Sequence[Span3]) -> list[Span3]:
 def drop_award_classes(text: str, spans: Sequence[Span3]) -> list[Span3]:
     """``spans`` without the AWARD spans that name a class of winners in general."""
     money = {s for s, _, label in spans if label == "MONEY"}
+    district_ends = sorted(e for _, e, label in spans if label == "DISTRICT")
     out = []
     for s, e, label in spans:
-        if label == "AWARD" and _is_class(text, s, e, money):
+        if label == "AWARD" and _is_class(text, s, e, money, _governed(text, s, district_ends)):
             continue
         out.append((s, e, label))
     return out
+
+
+# 구는 최우수구 인센티브로, 시 최우수상 시상금이: a government (by its level) before the tier
+# (not 도는: a province before a prize line is its evaluator, 도는 최우수 시군에 5,000만 원)
+_LEVEL_SUBJECT = re.compile(r"(?:^|[\s,])(?:구|군|시)(?:는|은|가|이)?[ \t]*$")
+
+
+def _governed(text: str, s: int, district_ends: Sequence[int]) -> bool:
+    """Whether a government stands right before the tier (청주시는 최우수상 시상금): the
+    tier is then stated for it, whatever money words follow."""
+    k = bisect.bisect_right(district_ends, s) - 1
+    if k >= 0 and s - district_ends[k] <= 6:
+        return True
+    return _LEVEL_SUBJECT.search(text, max(0, s - 4), s) is not None
 
 
 def is_counted_choice(text: str, end: int) -> bool:
@@ -100,10 +124,27 @@ def is_counted_choice(text: str, end: int) -> bool:
     return _COUNTED_CHOICE.match(text, end) is not None
 
 
-def _is_class(text: str, s: int, e: int, money_starts: set[int]) -> bool:
+def _is_class(text: str, s: int, e: int, money_starts: set[int], governed: bool = False) -> bool:
     gap = _PRIZE_LINE_GAP.match(text, e)
-    if gap.end() in money_starts:
-        return True  # 광역 우수기관은 5억원, 장려 2천만원
+    if not governed and (gap.end() in money_starts or _CLASS_MONEY.match(text, e)):
+        return True  # 광역 우수기관은 5억원, 장려 2천만원, 장려상에는 시상금 없이
     if is_counted_choice(text, e) or _COUNT_BEFORE.search(text, max(0, s - 16), s):
         return True
     return bool(_GENERAL_CHOICE.match(text, e) or _GOAL.match(text, e))
+
+
+def extend_awards(model_spans: Sequence[Span3], rule_spans: Sequence[Span3]) -> list[Span3]:
+    """The model's spans, with an AWARD it cut short (최우수 | 기관은 광산구) replaced by the rule
+    span that starts with it and covers no other model span (최우수 기관)."""
+    spans = sorted(model_spans)
+    starts = [m[0] for m in spans]
+    by_start = {s: (s, e, label) for s, e, label in rule_spans if label == "AWARD"}
+    out = []
+    for k, (s, e, label) in enumerate(spans):
+        rule = by_start.get(s)
+        nxt = starts[k + 1] if k + 1 < len(spans) else None
+        if label == "AWARD" and rule is not None and rule[1] > e and (nxt is None or nxt >= rule[1]):
+            out.append(rule)
+        else:
+            out.append((s, e, label))
+    return out
