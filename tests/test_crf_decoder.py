@@ -186,3 +186,18 @@ def test_a_tokens_pieces_add_up_to_its_crfsuite_attributes(tagger, text):
                            np.zeros(len(decoder.labels)))
             assert row[:-2] == pytest.approx(expected, abs=1e-9)
             assert row[-1] == len(item)
+
+
+def test_threads_sharing_the_caches_score_as_one_thread_does(tagger, monkeypatch):
+    """Shape ids index a shared list that a small bound keeps emptying: calls from several
+    threads at once must still score every token as a lone call does."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    monkeypatch.setattr(features, "_BASE_CACHE_MAX", 40)
+    decoder = tagger.nlp.get_pipe("kgov_model").estimator.decoder
+    docs = [tagger.nlp.get_pipe("kgov_rules")(tagger.nlp.tokenizer(text)) for text in _pages()[:16]]
+    alone = [features.doc_scores(doc, 0, len(doc), decoder) for doc in docs]
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(lambda doc: features.doc_scores(doc, 0, len(doc), decoder), docs * 3))
+    for got, expected in zip(together, alone * 3):
+        np.testing.assert_allclose(got, expected, rtol=0, atol=1e-9)

@@ -14,6 +14,7 @@ trained on another version refuses to load.
 from __future__ import annotations
 
 import re
+import threading
 from bisect import bisect_left
 from typing import NamedTuple
 
@@ -234,8 +235,9 @@ def doc_items(doc: Doc, start: int, end: int | None, known: "frozenset[str] | No
     ``tables``: the Doc's :class:`DocTables`, when the caller reads several
     ranges of one Doc (each range then costs its own length, not the Doc's).
     """
-    prep = _prepare(doc, start, end, tables)
-    return [] if prep is None else _assemble(prep, _Encoding(known))
+    with _LOCK:
+        prep = _prepare(doc, start, end, tables)
+        return [] if prep is None else _assemble(prep, _Encoding(known))
 
 
 def _assemble(prep: _Prepared, enc: _Encoding) -> list[dict]:
@@ -270,13 +272,14 @@ def doc_scores(doc: Doc, start: int, end: int, decoder, tables: DocTables | None
     neighbour, a set of rule flags, a layout) is scored once, and a token's
     scores are its nine pieces' rows added up.
     """
-    prep = _prepare(doc, start, end, tables)
-    table = _TABLES.get(decoder)
-    if table is None:  # after _prepare: it may have emptied the caches
-        table = _TABLES[decoder] = decoder.new_table()
-    if prep is None:
-        return table.scores(np.zeros((9, 0), dtype=np.intp))
-    return table.scores(_piece_ids(prep, _Scored(table)))
+    with _LOCK:
+        prep = _prepare(doc, start, end, tables)
+        table = _TABLES.get(decoder)
+        if table is None:  # after _prepare: it may have emptied the caches
+            table = _TABLES[decoder] = decoder.new_table()
+        if prep is None:
+            return table.scores(np.zeros((9, 0), dtype=np.intp))
+        return table.scores(_piece_ids(prep, _Scored(table)))
 
 
 def _piece_ids(prep: _Prepared, enc: _Scored) -> np.ndarray:
@@ -548,6 +551,9 @@ _LAYOUTS_CONVERTED: dict[frozenset | None, dict] = {}
 _RULES_CONVERTED: dict[frozenset | None, dict] = {}
 #: A model's decoder → the score table its pieces are in (emptied with the caches above).
 _TABLES: dict = {}
+#: Held while a call reads or grows the caches: shape ids index ``_BASES``, which another
+#: thread's call may empty or extend (the work is Python, so little runs in parallel anyway).
+_LOCK = threading.RLock()
 #: Token shapes kept (~3 KB each with their converted pieces): news text repeats a
 #: few thousand shapes, so a small bound keeps most hits and a long run's memory flat.
 _BASE_CACHE_MAX = 10_000
