@@ -166,3 +166,18 @@ def test_work_grows_linearly_on_a_pathological_line(unit, stage):
     small, large = (unit * (600 // len(unit)), unit * (2400 // len(unit)))
     fn(small)  # word lists and regexes built
     assert _lines_run(fn, large) <= 5 * _lines_run(fn, small)
+
+
+@pytest.mark.parametrize("unit", ["마포구가 최우수구로 선정됐다. 시상금은 1억원이다.\n",
+                                  "최우수구, 우수구, 장려구, 광역 부문 우수기관은 5억원, "])
+def test_records_and_clean_up_work_grows_linearly(tagger, unit):
+    """Records of a page of many award paragraphs, and the clean-up after the merge:
+    four times the text, at most five times the work."""
+    from kgov_ner.pipeline.rules.cleanup import drop_award_classes
+    from kgov_ner.records.extract import extract_records
+
+    small, large = tagger(unit * 150), tagger(unit * 600)
+    extract_records(small)
+    assert _lines_run(extract_records, large) <= 5 * _lines_run(extract_records, small)
+    spans = lambda d: [(e.start_char, e.end_char, e.label_) for e in d.ents]  # noqa: E731
+    assert _lines_run(drop_award_classes, large.text, spans(large)) <= 5 * _lines_run(drop_award_classes, small.text, spans(small))

@@ -378,18 +378,20 @@ class _DocContext:
     def _main_program(self, progs: list[_Ent], ents: list[_Ent], sentences: list[tuple[int, int]]) -> str | None:
         """The evaluation most named in the headline, the lead and the sentences that
         state an award; failing that, the program most named there."""
+        starts = [x.start for x in ents]
         award_sents = [
-            (s, e) for s, e in sentences
-            if any(a.label == "AWARD" and s <= a.start < e for a in ents)
+            (s, e) for s, e in sentences if any(a.label == "AWARD" for a in _within(ents, starts, s, e))
         ]
         # an evaluation named only deep in the story, where no award is stated, is an
         # event a government held (강남구에서는 … 취업경진대회를 개최하였다), not the one won
-        lead = [(s, e) for s, e in sentences if any(s <= x.start < e for x in ents)][:3]
-        told = award_sents + lead
+        lead = [(s, e) for s, e in sentences if _within(ents, starts, s, e)][:3]
+        told = sorted(set(award_sents + lead))
+        told_starts = [s for s, _ in told]
         main = Counter()
         first: dict[str, int] = {}
         for p in progs:
-            if not any(s <= p.start < e for s, e in told):
+            k = bisect.bisect_right(told_starts, p.start) - 1
+            if k < 0 or not told[k][0] <= p.start < told[k][1]:
                 continue
             if self.is_evaluation(p) or not self.evaluations:
                 name = self.program_name(p)
@@ -494,13 +496,14 @@ def _groups(text: str, districts: list[_Ent]) -> list[_Group]:
 
 def _class_before(text: str, lo: int, start: int, districts: Sequence[int] = ()) -> str | None:
     """"upper" after 광역 (부문), "lower" after 기초(자치단체) (… 부문), else None; failing
-    those right before, the last ``광역/기초 부문`` since *lo* (the unit's start) scopes
+    those right before, the last ``광역/기초 부문`` since *lo* (the unit's start; at most
+    200 characters back) scopes
     what follows it (광역 부문은 최우수상 3억원, 우수상 2억원이고, 기초 부문은 …) unless
     a government (at one of the offsets *districts*) is named in between (전라북도는
     광역 부문 우수기관에, 익산시와 부안군은 장려기관에)."""
     m = _CLASS_BEFORE.search(text, max(lo, start - 24), start)
     if m is None:
-        m = next(reversed(list(_CLASS_SCOPE.finditer(text, lo, start))), None)
+        m = next(reversed(list(_CLASS_SCOPE.finditer(text, max(lo, start - 200), start))), None)
         if m is not None and any(m.end() <= d < start for d in districts):
             return None
     return None if m is None else ("upper" if m.group(1) == "광역" else "lower")
@@ -1101,16 +1104,28 @@ class _Holder:
     count: int | None = None  # a number of winners
 
 
-def _holders(text: str, s: int, e: int, ents: list[_Ent]) -> list[_Holder]:
-    """Who an amount of the unit ``[s, e)`` may go to: groups of districts, tiers, numbers of winners."""
+def _within(ents: Sequence[_Ent], starts: Sequence[int], s: int, e: int) -> Sequence[_Ent]:
+    """The entities (sorted, with their *starts*) that start in ``[s, e)``."""
+    return ents[bisect.bisect_left(starts, s):bisect.bisect_left(starts, e)]
+
+
+def _covered(ents: Sequence[_Ent], starts: Sequence[int], a: int, b: int) -> bool:
+    """Whether one of the (sorted, disjoint) entities overlaps ``[a, b)``."""
+    k = bisect.bisect_left(starts, b) - 1
+    return k >= 0 and ents[k].end > a
+
+
+def _holders(text: str, inside: Sequence[_Ent], s: int, e: int) -> list[_Holder]:
+    """Who an amount of the unit ``[s, e)`` (whose entities are *inside*) may go to: groups
+    of districts, tiers, numbers of winners."""
     from kgov_ner.pipeline.normalize import normalize_award
 
-    inside = [x for x in ents if s <= x.start < e]
     out = [_Holder(g.start, g.end, keys=tuple(_dkey(d) for d in g.members))
            for g in _groups(text, [x for x in inside if x.label == "DISTRICT"])]
     out += [_Holder(a.start, a.end, tier=a.norm["tier"], klass=a.klass)
             for a in inside if a.label == "AWARD" and a.norm.get("tier")]
-    free = [m for m in _TIER_WORD.finditer(text, s, e) if not any(x.start < m.end() and m.start() < x.end for x in inside)]
+    inside_starts = [x.start for x in inside]
+    free = [m for m in _TIER_WORD.finditer(text, s, e) if not _covered(inside, inside_starts, m.start(), m.end())]
     governments = [x.start for x in inside if x.label == "DISTRICT"]
     out += [_Holder(m.start(), m.end(), tier=normalize_award(m.group(0)).get("tier"),
                     klass=_class_before(text, s, m.start(), governments))
@@ -1155,11 +1170,13 @@ def _schedule_money(text: str, units: list[tuple[int, int, int]], ents: list[_En
     """Prize schedules: an amount right after who gets it (``김천시 1,000만원, 영주시·성주군
     각 700만원``, ``우수시군이 7천만원씩``, ``나머지 네 곳 각 400만원``, a table row naming one
     government and one amount) goes to the rows still without one."""
+    starts = [x.start for x in ents]
     for s, e, _ in units:
-        money = [m for m in ents if m.label == "MONEY" and s <= m.start < e and isinstance(m.norm.get("krw"), int)]
+        inside = _within(ents, starts, s, e)
+        money = [m for m in inside if m.label == "MONEY" and isinstance(m.norm.get("krw"), int)]
         if not money:
             continue
-        holders = _holders(text, s, e, ents)
+        holders = _holders(text, inside, s, e)
         if text.count("|", s, e) >= 2:  # a table row: one government, one amount
             groups = [h for h in holders if h.keys]
             if len(money) == 1 and len(groups) == 1 and len(groups[0].keys) == 1:
@@ -1189,8 +1206,9 @@ def _tier_word_money(text: str, s: int, e: int, ents: list[_Ent], money_starts: 
     """Where the amounts of a schedule by tier start: a tier word no entity covers, then
     the amount (시상금은 최우수 4천만원, 우수 각 2천만원)."""
     out = set()
+    starts = [x.start for x in ents]
     for m in _TIER_WORD.finditer(text, s, e):
-        if any(x.start < m.end() and m.start() < x.end for x in ents):
+        if _covered(ents, starts, m.start(), m.end()):
             continue
         gap = _TIER_HOLDS.match(text, m.end(), e) or _EACH_GAP.match(text, m.end(), e)
         if gap.end() in money_starts:

@@ -46,7 +46,7 @@ _CLASS_MONEY = re.compile(
 _COUNT_BEFORE = re.compile(rf"{_COUNT}[ \t]*(?:을|를)[ \t]*$")
 # a class the evaluation picks in general (present tense): 최우수구와 우수구를 가린다
 _GENERAL_CHOICE = re.compile(
-    r"[ \t]*(?:(?:와|과|및|,)[ \t]*[가-힣]{1,8}[ \t]*)*(?:을|를)[ \t]*"
+    r"[ \t]*(?:(?:와|과|및|,)[ \t]*[가-힣]{1,8}[ \t]*){0,6}(?:을|를)[ \t]*"
     r"(?:가린다|가리는|가렸|가려|뽑는다|뽑는|뽑았|뽑아|선정한다|선정하는|선정했|선정해|골랐|골라)"
 )
 # a goal: 최우수 기관에 도전하겠다, S등급에 도전
