@@ -74,3 +74,10 @@ def test_an_award_the_model_cut_short_is_the_rules_whole_phrase():
     assert extend_awards(model, rules) == [(0, 6, "AWARD"), _span(text, "광산구", "DISTRICT")]
     # not over another model span
     assert extend_awards([(0, 3, "AWARD"), (4, 6, "PROGRAM")], rules) == [(0, 3, "AWARD"), (4, 6, "PROGRAM")]
+
+
+def test_a_counted_list_of_classes_and_a_tier_only_program_are_dropped():
+    text = "시는 최우수구 1곳, 우수구 3곳, 장려구 2곳을 뽑았다. 특별교부세는 광역 최우수 5억원이다."
+    spans = [_span(text, "최우수구", "AWARD"), _span(text, "우수구", "AWARD", 1), _span(text, "장려구", "AWARD"),
+             _span(text, "광역 최우수", "PROGRAM"), _span(text, "5억원", "MONEY")]
+    assert drop_award_classes(text, spans) == [_span(text, "5억원", "MONEY")]

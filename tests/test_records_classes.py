@@ -261,3 +261,57 @@ def test_a_venue_named_with_its_genitive_is_no_awardee(rows_of):
     )
     assert set(rows) == {("전라남도 목포시", "우수")}
     assert rows[("전라남도 목포시", "우수")]["krw"] == 100_000_000
+
+
+def test_a_shared_name_the_page_writes_in_full_is_that_government(rows_of):
+    rows = rows_of(
+        "광주시·고양시 등 4곳 최우수상\n\n"
+        "광역자치단체 가운데서는 광주광역시가, 기초자치단체 가운데서는 경기 고양시가 최우수상을 받았다."
+    )
+    assert ("광주광역시", "최우수") in rows and ("경기도 광주시", "최우수") not in rows
+
+
+def test_class_words_hold_the_last_tiers_amounts(rows_of):
+    rows = rows_of(
+        "광역에서는 울산광역시, 기초에서는 강원 삼척시가 최우수상을 받았다. "
+        "우수상은 광역에서 세종특별자치시, 기초에서 전남 곡성군에 돌아갔다.\n\n"
+        "재정 인센티브는 최우수상의 경우 광역 3억원, 기초 1억원이고, 우수상은 광역 2억원, 기초 6천만원이다."
+    )
+    assert rows[("울산광역시", "최우수")]["krw"] == 300_000_000
+    assert rows[("강원특별자치도 삼척시", "최우수")]["krw"] == 100_000_000
+    assert rows[("세종특별자치시", "우수")]["krw"] == 200_000_000
+    assert rows[("전라남도 곡성군", "우수")]["krw"] == 60_000_000
+
+
+def test_two_tiers_and_two_amounts_per_winner_pairwise(rows_of):
+    rows = rows_of(
+        "최우수는 제천시, 우수는 충주시와 음성군, 장려는 진천군이 받았다.\n\n"
+        "시상금은 최우수가 1억원, 우수와 장려는 한 곳당 5천만원과 2천만원이다."
+    )
+    assert rows[("충청북도 충주시", "우수")]["krw"] == 50_000_000
+    assert rows[("충청북도 음성군", "우수")]["krw"] == 50_000_000
+    assert rows[("충청북도 진천군", "장려")]["krw"] == 20_000_000
+
+
+def test_a_prize_line_with_its_count_is_no_win_for_the_government_before_it(rows_of):
+    rows = rows_of(
+        "최우수구에는 도봉구가, 우수구에는 은평구와 관악구가 올랐다.\n\n"
+        "시는 도봉구에 특별교부금 2억원을 주고, 우수구 두 곳에는 1억원씩을 준다."
+    )
+    assert set(rows) == {("서울특별시 도봉구", "최우수"), ("서울특별시 은평구", "우수"), ("서울특별시 관악구", "우수")}
+    assert rows[("서울특별시 도봉구", "최우수")]["krw"] == 200_000_000
+    assert rows[("서울특별시 은평구", "우수")]["krw"] == 100_000_000
+
+
+def test_an_amount_called_a_prize_outweighs_a_grant_the_page_mentions(rows_of):
+    rows = rows_of(
+        "밀양시가 ‘2023 전국 지방자치단체 일자리 대상’에서 우수상을 받았다.\n\n"
+        "청년 창업가에게 1인당 최대 1천만원의 창업 자금을 보탠 사업도 좋은 평가를 받았다.\n\n"
+        "이번 수상으로 시는 재정 인센티브 8천만원을 확보했다."
+    )
+    assert rows[("경상남도 밀양시", "우수")]["krw"] == 80_000_000
+
+
+def test_bare_tier_before_a_region_word_and_its_district(rows_of):
+    rows = rows_of("▲광역 최우수 전라북도 ▲광역 우수 부산광역시 ▲기초 우수 경북 의성군·서울 성동구\n")
+    assert {("경상북도 의성군", "우수"), ("서울특별시 성동구", "우수"), ("부산광역시", "우수")} <= set(rows)

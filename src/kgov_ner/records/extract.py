@@ -113,7 +113,7 @@ def _place_words() -> str:
 
     words = sorted(default_gazetteer().region_words(), key=len, reverse=True)
     # 광역자치단체 부문 경상북도, 기초 부문 전북 군산시: the class of the award, then the government.
-    return "|".join(["(?:광역|기초)(?:자치단체|지자체)?(?:\\s*(?:부문|분야)(?:에서는|에서|에는|은|는)?)?",
+    return "|".join(["(?:광역|기초)(?:자치단체|지자체)?(?:\\s*(?:부문|분야))?(?:에서는|에서|에는|은|는)?",
                      *map(re.escape, words)])
 
 
@@ -194,6 +194,9 @@ _EACH_AFTER = re.compile(r"\s*씩")
 _SPENDING_AFTER = re.compile(r"\s*(?:의\s*)?(?:규모|예산|사업비를\s*들|을\s*들|를\s*들|을\s*투입|를\s*투입|투입|을\s*투자|를\s*투자|투자|을\s*들여|를\s*들여)")
 # A sentence without an award that ties money to an award.
 _AWARD_MONEY = re.compile(r"인센티브|지원금|상금|포상금|시상금|교부금|교부세|포상|부상으로|사업비|지원받|받는다|받았|받게|확보|주어지|주어진|돌아가|돌아간|지급|배정|내려가|내려간")
+# Money words that name a prize, and what marks an amount as no prize (1인당 최대 1천만원).
+_PRIZE_WORD = re.compile(r"인센티브|시상금|상금|포상금|교부세|교부금|상사업비|부상으로|이번\s*수상으로|수상으로")
+_NOT_PRIZE_BEFORE = re.compile(r"(?:1인당|인당|명당|최대|최고|월)\s*$")
 # A subject carried over from the previous sentence of the paragraph: 구는, 시는, 이들 자치구는.
 _CARRIED_SUBJECT = re.compile(r"(?:^|\s)(?:이들\s*)?(?:자치구|자치단체|기관|지자체|시군|구|군|시|도)(?:는|가|도|에는)(?=\s)|부상으로|이와\s*함께")
 # Past wins cited for a streak: 2018년 장려, 2019년 우수에 이어 (not this year's awards).
@@ -613,7 +616,7 @@ class _Extractor:
         self.ctx = _DocContext(self.text, self.ents, self.sentences)
         body = getattr(getattr(doc, "_", None), "body", None) if _has_body(doc) else None
         self.body = [tuple(r) for r in body] if body else None
-        self.money_facts: list[tuple[str, int]] = []  # (district key, krw) from non-award sentences
+        self.money_facts: list[tuple[str, int, bool]] = []  # (district key, krw, called a prize) from non-award sentences
         self.tier_money: dict[str, set[int]] = {}  # tier -> amounts a sentence gives each holder of it
         self.last_rows: list[_Row] = []  # the awardees of the paragraph's last award sentence
         self.first_awardees: list[_Ent] = []  # each government given a row, at its first one
@@ -965,9 +968,12 @@ class _Extractor:
     def money_without_award(self, sent: _Sentence) -> None:
         """An award-money sentence without a tier: note which district the amount goes to."""
         text, e = self.text, sent.end
+        prize = _PRIZE_WORD.search(text, sent.start, e) is not None
         for m in sent.money:
             if not _AWARD_MONEY.search(text, sent.start, e) or _SPENDING_AFTER.match(text, m.end, e):
                 continue
+            if _NOT_PRIZE_BEFORE.search(text, max(sent.start, m.start - 8), m.start):
+                continue  # 1인당 최대 1천만원: a grant or a wage, not a prize
             before = [g for g in sent.groups if g.end <= m.start]
             if self.referred_money(sent, m, before[-1].end if before else sent.start):
                 continue
@@ -981,15 +987,15 @@ class _Extractor:
                 if len(g.members) > 1 and not (_each(text, m, e) or _EACH_WORD.search(text, g.end, m.start)):
                     continue
                 for d in g.members:
-                    self.money_facts.append((_dkey(d), m.norm["krw"]))
+                    self.money_facts.append((_dkey(d), m.norm["krw"], prize))
             elif not sent.groups and (lead := self._lead_elsewhere(sent, m)) is not None:
-                self.money_facts.append((_dkey(lead), m.norm["krw"]))
+                self.money_facts.append((_dkey(lead), m.norm["krw"], prize))
             elif self.last_rows and not sent.groups:
                 self.carried_money(sent, m)
             elif not sent.groups and self.ctx.page_district is not None:
                 if any(_SUBJECT_AFTER.match(text, d.end, e) for d in sent.districts if d.start < m.start):
                     continue
-                self.money_facts.append((self.ctx.page_district, m.norm["krw"]))
+                self.money_facts.append((self.ctx.page_district, m.norm["krw"], prize))
 
     def _lead_elsewhere(self, sent: _Sentence, m: _Ent) -> _Ent | None:
         """군은 이번 평가로 특별교부세 1억원을 받게 됐다: the government a level word before
@@ -1074,7 +1080,7 @@ _SCHEDULE_GAP = re.compile(
 # A tier named as a class of winners (우수시군이 7천만원씩, 최우수 2천만원): not an AWARD, but a holder.
 _TIER_WORD = re.compile(
     r"(?<![가-힣])(?:종합\s*)?(?:대상|최우수|우수|장려|특별|노력|모범)"
-    r"(?:\s*(?:상|기관|시군|시·군|지자체|자치구|구|군|시))?(?=(?:은|는|이|가|에는|에게|에|엔)?(?![가-힣]))"
+    r"(?:\s*(?:상|기관|시군|시·군|지자체|자치구|구|군|시))?(?=(?:은|는|이|가|에는|에게|에|엔|와|과)?(?![가-힣]))"
 )
 # Winners referred to by their number: 두 곳은 각각, 나머지 네 곳 각.
 _COUNTED = re.compile(
@@ -1086,6 +1092,7 @@ _COUNTED = re.compile(
 _COUNTED_AFTER = re.compile(r"\s*" + _COUNTED.pattern)
 
 
+_CLASS_HOLDER = re.compile(r"(?<![가-힣])(광역|기초)(?:자치단체|지자체)?(?:\s*(?:부문|분야))?(?:은|는|에는)?(?=\s)")
 _CLASS_NOUN = re.compile(r"\s*(?:(광역|기초)(?:자치단체|지자체|단체)?)?\s*")
 
 
@@ -1133,13 +1140,21 @@ def _holders(text: str, inside: Sequence[_Ent], s: int, e: int) -> list[_Holder]
     out += [_Holder(m.start(), m.end(), count=_count_of(m))
             for m in _COUNTED.finditer(text, s, e)]
     out = sorted((h for h in out if h.keys or h.tier or h.count), key=lambda h: h.end)
+    # 최우수상의 경우 광역 2억원, 기초 1억원: a class word holds the last tier's line for its class
+    tiered = [h for h in out if h.tier]
+    tier_ends = [h.end for h in tiered]
+    for m in _CLASS_HOLDER.finditer(text, s, e):
+        k = bisect.bisect_right(tier_ends, m.start()) - 1
+        if k >= 0 and not _covered(inside, inside_starts, m.start(), m.end()):
+            out.append(_Holder(m.start(), m.end(), tier=tiered[k].tier, klass="upper" if m.group(1) == "광역" else "lower"))
+    out.sort(key=lambda h: h.end)
     # 종합대상 두 곳에 각 2억원, 최우수 광역자치단체 두 곳은: a tier (and its class), then how
     # many hold it — one holder
     for i in range(len(out) - 1, 0, -1):
         h, prev = out[i], out[i - 1]
         between = _CLASS_NOUN.fullmatch(text, prev.end, h.start) if h.count and prev.tier else None
         if between is not None:
-            klass = {"광역": "upper", "기초": "lower"}.get(between.group(1) or "", prev.klass)
+            klass = {"광역": "upper", "기초": "lower"}.get(between.group(1) or "") or h.klass or prev.klass
             out[i - 1:i + 1] = [_Holder(prev.start, h.end, tier=prev.tier, count=h.count, klass=klass)]
     return out
 
@@ -1183,10 +1198,15 @@ def _schedule_money(text: str, units: list[tuple[int, int, int]], ents: list[_En
                 for r in _schedule_targets(groups[0], rows, each=False):
                     r.krw = money[0].norm["krw"]
             continue
+        paired = _paired_schedule(text, holders, money, rows)
+        holder_ends = [h.end for h in holders]
         since = s
         for m in money:
-            before = [h for h in holders if since <= h.start and h.end <= m.start]
+            k = bisect.bisect_right(holder_ends, m.start) - 1
+            before = [holders[k]] if k >= 0 and holders[k].start >= since else []
             since = m.end
+            if m.start in paired:
+                continue
             if not before or not _SCHEDULE_GAP.match(text[before[-1].end:m.start]):
                 continue
             if _SPENDING_AFTER.match(text, m.end, e):
@@ -1197,8 +1217,38 @@ def _schedule_money(text: str, units: list[tuple[int, int, int]], ents: list[_En
                 r.krw = m.norm["krw"]
 
 
+def _paired_schedule(text: str, holders: list[_Holder], money: list[_Ent], rows: list[_Row]) -> set[int]:
+    """우수와 장려는 한 곳당 6천만원과 3천만원: N holders in a row, a schedule gap, then N
+    amounts in a row: the i-th amount to the i-th holder. Returns the amounts' starts."""
+    done: set[int] = set()
+    ends = [h.end for h in holders]
+    k = 0
+    while k < len(money):
+        run = [money[k]]
+        while k + len(run) < len(money) and _AWARD_JOIN.fullmatch(text, run[-1].end, money[k + len(run)].start):
+            run.append(money[k + len(run)])
+        k += len(run)
+        if len(run) < 2:
+            continue
+        before = holders[:bisect.bisect_right(ends, run[0].start)]
+        if len(before) < len(run) or not _SCHEDULE_GAP.match(text[before[-1].end:run[0].start]):
+            continue
+        lead = before[-len(run):]
+        if not all(_AWARD_JOIN.fullmatch(text, x.end, y.start) for x, y in zip(lead, lead[1:])):
+            continue
+        each = any(w in text[before[-1].end:run[0].start] for w in ("각", "당")) or _each(text, run[-1], len(text))
+        for h, m in zip(lead, run):
+            for r in _schedule_targets(h, rows, each):
+                r.krw = m.norm["krw"]
+        done.update(m.start for m in run)
+    return done
+
+
 # 우수시군이 7천만원씩, 최우수상에는 1억원: a tier as the holder of an amount.
-_TIER_HOLDS = re.compile(rf"\s*(?:이|가|은|는|에는|에게)\s*{_PER_ONE}?(?:각각|각)?\s*")
+# (우수구 세 곳에는 1억원씩: with how many hold it)
+_TIER_HOLDS = re.compile(
+    rf"\s*(?:{_COUNT}(?:곳|기관|시군|자치구|자치단체|지자체)\s*)?(?:이|가|은|는|에는|에게|에)\s*{_PER_ONE}?(?:각각|각)?\s*"
+)
 _EACH_GAP = re.compile(rf"\s*{_PER_ONE}?(?:각각|각)?\s*")
 
 
@@ -1382,8 +1432,11 @@ def extract_records(doc, file: str = "") -> list[dict]:
     ctx = ex.ctx
     _schedule_money(ex.text, ex.units, ex.ents, rows)
     facts: dict[str, set[int]] = {}
-    for key, krw in ex.money_facts:
-        facts.setdefault(key, set()).add(krw)
+    # an amount a sentence calls a prize (인센티브, 시상금 …) outweighs one it only says was received
+    strong = {key for key, _, prize in ex.money_facts if prize}
+    for key, krw, prize in ex.money_facts:
+        if prize or key not in strong:
+            facts.setdefault(key, set()).add(krw)
     per_district = Counter(r.key for r in rows)
     per_tier = Counter(r.tier for r in rows)
     out = []

@@ -6,8 +6,10 @@
 
 1. ``region-word``: a region word or upper-level name right before it
    (``대전 동구``, ``부산시 동구``);
-2. ``page``: the other districts on the page that resolve without help,
-   voting by their upper-level government (해운대구 and 수영구 → 부산);
+2. ``page``: an upper-level reading the page names in full (광주시 on a
+   page that says 광주광역시); else the other districts on the page that
+   resolve without help, voting by their upper-level government (해운대구
+   and 수영구 → 부산);
    a tie keeps only the tied readings for the next step;
 3. ``article-city``: the single most frequent upper-level government the
    page names (서울시, 부산광역시) or whose region word it uses (서울,
@@ -259,6 +261,10 @@ def _resolve_shared_name(cands: list[District], prefix: District | None, context
 def _resolve_by_page(remaining: list[District], context: DistrictContext) -> tuple[dict | None, list[District]]:
     """Steps 2 and 3: the page's vote, then the article's city; the readings left if neither decides."""
     anchors, cities = context._page_evidence()
+    # 2a. an upper-level reading the page names in full (광주시 on a page that says 광주광역시)
+    named = [d for d in remaining if d.is_upper and cities.get(d.name)]
+    if len(named) == 1:
+        return _district_dict(named[0], "page"), named
     # 2. the page's other districts vote by their upper-level government
     votes = {d: anchors.get(_home(d), 0) for d in remaining}
     best = max(votes.values())

@@ -66,6 +66,14 @@ def _tier_item_regex() -> re.Pattern:
     )
 
 
+@functools.lru_cache(maxsize=None)
+def _region_prefix() -> re.Pattern:
+    """A bare region word and a space (경북 의성군): it places the district after it."""
+    from kgov_ner.resources.gazetteer import default_gazetteer
+
+    return re.compile(f"(?:{alternation(sorted(default_gazetteer().region_words(), key=len, reverse=True))}) ")
+
+
 # after a tier that follows its district: a list separator, an ellipsis or the line's end
 _BARE_TIER_END = re.compile(r"[ \t]*(?:[,·…]|$)", re.M)
 
@@ -82,7 +90,7 @@ def _listed(text: str, start: int, end: int) -> bool:
     """A tier and its district are one item of a list: a separator or the line's start
     before the tier, a separator, particle or the end after the district."""
     before = text[max(0, start - 12):start]
-    return bool(re.search(r"(?:^|[,·:\n]|에서는|에서|부문|분야)\s*$", before)) or start == 0
+    return bool(re.search(r"(?:^|[,·:\n△▲○●■□◇◆•ㆍ]|에서는|에서|부문|분야|광역|기초)\s*$", before)) or start == 0
 
 
 def find_awards(text: str) -> Iterator[Candidate]:
@@ -94,7 +102,10 @@ def find_awards(text: str) -> Iterator[Candidate]:
             yield Candidate(m.start("tier"), m.end("tier"), "AWARD", "tier-to-district", 2)
     # 최우수 포항시, 우수 경주시가 / 동해시·평창군 우수, 양양군 특별상
     for m in _bare_tier_regex().finditer(text):
-        after = district_regex().match(text, m.end() + 1) if text[m.end():m.end() + 1] == " " else None
+        after = None
+        if text[m.end():m.end() + 1] == " ":  # 우수 경주시, 우수 경북 의성군
+            region = _region_prefix().match(text, m.end() + 1)
+            after = district_regex().match(text, region.end() if region else m.end() + 1)
         if after and is_particle_run(rest_of_word(text, after.end())) and _listed(text, m.start(), after.end()):
             yield Candidate(m.start("tier"), m.end("tier"), "AWARD", "bare-tier", 2)
         elif _after_district(text, m.start()) and _BARE_TIER_END.match(text, m.end()):

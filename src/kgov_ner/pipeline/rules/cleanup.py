@@ -35,7 +35,7 @@ _PRIZE_LINE_GAP = re.compile(r"[ \t]*(?:은|는|에는|에만|에)?[ \t]*(?:(?:�
 _COUNT = r"(?:[0-9]{1,3}|한|두|세|네|다섯|여섯|일곱|여덟|아홉|열)[ \t]*(?:개[ \t]*)?(?:곳|기관|시군|자치단체|지자체)"
 # a class counted as it is chosen: 우수 기관 30곳을 골랐다, 우수 시군 5곳 발표
 _COUNTED_CHOICE = re.compile(
-    rf"[ \t]*{_COUNT}[ \t]*(?:(?:을|를)?[ \t]*(?:골랐|골라|뽑았|뽑아|선정|발표)|(?:과|와)[ \t]+[가-힣]{{1,8}}[ \t]*{_COUNT})"
+    rf"[ \t]*{_COUNT}[ \t]*(?:(?:을|를)?[ \t]*(?:골랐|골라|뽑았|뽑아|선정|발표)|(?:과|와|,)[ \t]+[가-힣]{{1,8}}[ \t]*{_COUNT})"
 )
 # money spoken of for a class: 최우수 시군 시상금을 1억 원으로, 장려상에는 시상금 없이, 우수기관에 줄 교부세
 _CLASS_MONEY = re.compile(
@@ -93,8 +93,14 @@ def quoted_rule_programs(text: str, rule_spans: Sequence[Span3]) -> list[Span3]:
     return out
 
 
+# a "program" that is only a class and a tier (광역 최우수 5억원): never a name
+_TIER_ONLY = re.compile(r"(?:(?:광역|기초)(?:자치단체|지자체)?\s*)?(?:종합\s*)?(?:대상|최우수|우수|장려|특별|노력|모범)(?:상|기관|시군|구|군)?")
+
+
 def drop_award_classes(text: str, spans: Sequence[Span3]) -> list[Span3]:
-    """``spans`` without the AWARD spans that name a class of winners in general."""
+    """``spans`` without the AWARD spans that name a class of winners in general (nor
+    PROGRAM spans that are only a class and a tier, 광역 최우수)."""
+    spans = [x for x in spans if not (x[2] == "PROGRAM" and _TIER_ONLY.fullmatch(text, x[0], x[1]))]
     money = {s for s, _, label in spans if label == "MONEY"}
     district_ends = sorted(e for _, e, label in spans if label == "DISTRICT")
     out = []
