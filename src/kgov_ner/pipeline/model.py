@@ -13,7 +13,6 @@ in the README measures this choice against rules-only and model-only.
 
 from __future__ import annotations
 
-import bisect
 
 import json
 import struct
@@ -27,6 +26,7 @@ from spacy.tokens import Doc, Span
 
 from kgov_ner.pipeline.decoder import CRFDecoder
 from kgov_ner.pipeline.features import FEATURE_VERSION
+from kgov_ner.pipeline.rules.cleanup import rejoin_pieces
 from kgov_ner.pipeline.spans import DisjointSpans
 
 Span3 = tuple[int, int, str]
@@ -151,23 +151,11 @@ def _rejoin_amounts(model_spans: list[Span3], rule_spans: list[Span3]) -> list[S
     model MONEY spans lie inside one rule MONEY span and nothing else
     overlaps it, the rule span stands for them.
     """
-    spans = sorted(model_spans)
-    starts = [m[0] for m in spans]
-    drop: set[int] = set()
-    joined: list[Span3] = []
-    for start, end, label in rule_spans:
-        if label != "MONEY":
-            continue
-        # the model spans overlapping [start, end): spans are disjoint and sorted, so they
-        # sit between the last one starting before ``start`` and the first starting at ``end``
-        lo = max(bisect.bisect_left(starts, start) - 1, 0)
-        hi = bisect.bisect_left(starts, end)
-        touching = [i for i in range(lo, hi) if spans[i][0] < end and start < spans[i][1] and i not in drop]
-        if len(touching) >= 2 and all(spans[i][2] == "MONEY" and start <= spans[i][0] and spans[i][1] <= end
-                                      for i in touching):
-            drop.update(touching)
-            joined.append((start, end, label))
-    return sorted([m for i, m in enumerate(spans) if i not in drop] + joined)
+    return rejoin_pieces(model_spans, rule_spans, "MONEY", _money_pieces)
+
+
+def _money_pieces(rule: Span3, pieces: list[Span3]) -> bool:
+    return len(pieces) >= 2 and all(p[2] == "MONEY" and rule[0] <= p[0] and p[1] <= rule[1] for p in pieces)
 
 
 # ------------------------------------------------------------ persistence

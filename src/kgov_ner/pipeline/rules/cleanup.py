@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from typing import Sequence
+from typing import Callable, Sequence
 
 Span3 = tuple[int, int, str]
 
@@ -53,6 +53,29 @@ _GENERAL_CHOICE = re.compile(
 _GOAL = re.compile(r"[ \t]*(?:에|을|를)[ \t]*(?:도전|오를[ \t]*수|오르겠|오르도록|오르기)")
 
 
+def rejoin_pieces(model_spans: Sequence[Span3], rule_spans: Sequence[Span3], label: str,
+                  pieces_ok: Callable[[Span3, list[Span3]], bool]) -> list[Span3]:
+    """The model's spans, where the model cut a rule span of ``label`` in pieces that
+    ``pieces_ok(rule_span, pieces)`` accepts, with the rule span instead of the pieces."""
+    spans = sorted(model_spans)
+    starts = [m[0] for m in spans]
+    drop: set[int] = set()
+    joined: list[Span3] = []
+    for rule in rule_spans:
+        start, end, rule_label = rule
+        if rule_label != label:
+            continue
+        # the model spans overlapping [start, end): spans are disjoint and sorted, so they
+        # sit between the last one starting before ``start`` and the first starting at ``end``
+        lo = max(bisect.bisect_left(starts, start) - 1, 0)
+        hi = bisect.bisect_left(starts, end)
+        touching = [i for i in range(lo, hi) if spans[i][0] < end and start < spans[i][1] and i not in drop]
+        if touching and pieces_ok(rule, [spans[i] for i in touching]):
+            drop.update(touching)
+            joined.append(rule)
+    return sorted([m for i, m in enumerate(spans) if i not in drop] + joined)
+
+
 def rejoin_quoted_programs(model_spans: Sequence[Span3], rule_spans: Sequence[Span3]) -> list[Span3]:
     """The model's spans, with a quoted program it cut at a district or a year inside the
     quotes replaced by the rules' whole span.
@@ -61,25 +84,15 @@ def rejoin_quoted_programs(model_spans: Sequence[Span3], rule_spans: Sequence[Sp
     spans inside it when those are one PROGRAM ending where it ends, plus
     DISTRICT spans before that (‘2020년 인천시 군·구 … 평가’ → 인천시 | 구 … 평가).
     """
-    spans = sorted(model_spans)
-    starts = [m[0] for m in spans]
-    drop: set[int] = set()
-    joined: list[Span3] = []
-    for start, end, label in rule_spans:
-        if label != "PROGRAM":
-            continue
-        lo = max(bisect.bisect_left(starts, start) - 1, 0)
-        hi = bisect.bisect_left(starts, end)
-        inside = [i for i in range(lo, hi) if spans[i][0] < end and start < spans[i][1]]
-        if not inside or any(spans[i][0] < start or spans[i][1] > end for i in inside):
-            continue
-        *heads, last = inside
-        if spans[last][2] != "PROGRAM" or spans[last][1] != end or spans[last][0] == start:
-            continue
-        if all(spans[i][2] == "DISTRICT" for i in heads):
-            drop.update(inside)
-            joined.append((start, end, label))
-    return sorted([m for i, m in enumerate(spans) if i not in drop] + joined)
+    return rejoin_pieces(model_spans, rule_spans, "PROGRAM", _program_pieces)
+
+
+def _program_pieces(rule: Span3, pieces: list[Span3]) -> bool:
+    start, end, _ = rule
+    if any(p[0] < start or p[1] > end for p in pieces):
+        return False
+    *heads, last = pieces
+    return last[2] == "PROGRAM" and last[1] == end and last[0] != start and all(h[2] == "DISTRICT" for h in heads)
 
 
 def quoted_rule_programs(text: str, rule_spans: Sequence[Span3]) -> list[Span3]:
