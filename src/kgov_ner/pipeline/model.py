@@ -13,7 +13,6 @@ in the README measures this choice against rules-only and model-only.
 
 from __future__ import annotations
 
-
 import json
 import struct
 import threading
