@@ -197,8 +197,6 @@ _AWARD_MONEY = re.compile(r"인센티브|지원금|상금|포상금|시상금|�
 # Money words that name a prize, and what marks an amount as no prize (1인당 최대 1천만원).
 _PRIZE_WORD = re.compile(r"인센티브|시상금|상금|포상금|교부세|교부금|상사업비|부상으로|이번\s*수상으로|수상으로")
 _NOT_PRIZE_BEFORE = re.compile(r"(?:1인당|인당|명당|최대|최고|월)\s*$")
-# A subject carried over from the previous sentence of the paragraph: 구는, 시는, 이들 자치구는.
-_CARRIED_SUBJECT = re.compile(r"(?:^|\s)(?:이들\s*)?(?:자치구|자치단체|기관|지자체|시군|구|군|시|도)(?:는|가|도|에는)(?=\s)|부상으로|이와\s*함께")
 # Past wins cited for a streak: 2018년 장려, 2019년 우수에 이어 (not this year's awards).
 _PAST_YEAR_BEFORE = re.compile(r"(?:19|20)[0-9]{2}\s*년(?:에는?|엔)?\s*[‘'\"“]?$|지난해\s*[‘'\"“]?$|전년\s*[‘'\"“]?$")
 _PAST_AFTER = re.compile(r"[^.。]{0,40}?(?:에\s*이어|에\s*이은|에\s*머물렀|에서\s*올해)|\s*[,、]\s*(?:그리고\s*)?올해(?![가-힣])|\s*(?:을\s*받은\s*|를\s*받은\s*)?(?:이후|이래)(?![가-힣])")
