@@ -25,7 +25,9 @@ from spacy.tokens import Doc, Span
 
 from kgov_ner.pipeline.decoder import CRFDecoder
 from kgov_ner.pipeline.features import FEATURE_VERSION
-from kgov_ner.pipeline.rules.cleanup import rejoin_pieces
+from kgov_ner.pipeline.rules.cleanup import (
+    drop_award_classes, extend_awards, quoted_rule_programs, rejoin_pieces, rejoin_quoted_programs,
+)
 from kgov_ner.pipeline.spans import DisjointSpans
 
 Span3 = tuple[int, int, str]
@@ -119,9 +121,13 @@ def bio_to_spans(doc: Doc | Span, tags: Sequence[str]) -> list[Span3]:
 MERGE_POLICIES = ("combined", "rules-first", "model", "rules")
 
 
-def merge_spans(model_spans: Iterable[Span3], rule_spans: Iterable[Span3], policy: str = "combined") -> list[Span3]:
+def merge_spans(model_spans: Iterable[Span3], rule_spans: Iterable[Span3], policy: str = "combined",
+                text: str | None = None) -> list[Span3]:
     """Combine the two layers: ``rules``, ``model``, ``combined`` (model first, rules fill
-    gaps) or ``rules-first`` (rules first, the model fills gaps)."""
+    gaps) or ``rules-first`` (rules first, the model fills gaps). With the page's *text*,
+    the two merging policies also apply the contract's decisions the model may miss
+    (``pipeline/rules/cleanup.py``): a quoted program or a tier phrase the model cut is
+    whole again, and a class of winners spoken of in general is no AWARD."""
     model_spans, rule_spans = list(model_spans), list(rule_spans)
     if policy == "rules":
         return sorted(rule_spans)
@@ -129,6 +135,9 @@ def merge_spans(model_spans: Iterable[Span3], rule_spans: Iterable[Span3], polic
         return sorted(model_spans)
     if policy not in MERGE_POLICIES:
         raise ValueError(f"unknown merge policy {policy!r}; allowed: {', '.join(MERGE_POLICIES)}")
+    if text is not None:
+        model_spans = rejoin_quoted_programs(model_spans, quoted_rule_programs(text, rule_spans))
+        model_spans = extend_awards(model_spans, rule_spans)
     model_spans = _rejoin_amounts(model_spans, rule_spans)
     first, second = (model_spans, rule_spans) if policy == "combined" else (rule_spans, model_spans)
     chosen = list(first)
@@ -138,7 +147,7 @@ def merge_spans(model_spans: Iterable[Span3], rule_spans: Iterable[Span3], polic
     for s, e, label in second:
         if taken.add(s, e):
             chosen.append((s, e, label))
-    return sorted(chosen)
+    return sorted(chosen) if text is None else drop_award_classes(text, sorted(chosen))
 
 
 def _rejoin_amounts(model_spans: list[Span3], rule_spans: list[Span3]) -> list[Span3]:

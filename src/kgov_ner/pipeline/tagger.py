@@ -22,9 +22,6 @@ from spacy.tokens import Doc, Span
 
 from kgov_ner.pipeline.tokenizer import MORPHS_KEY, REGIONS_KEY, KiwiTokenizer, analysed_regions, doc_text
 from kgov_ner.pipeline.rules import Candidate, MorphInfo, find_all, resolve
-from kgov_ner.pipeline.rules.cleanup import (
-    drop_award_classes, extend_awards, quoted_rule_programs, rejoin_quoted_programs,
-)
 from kgov_ner.pipeline.spans import trim_span
 from kgov_ner.text.nfc import nfc_view
 
@@ -152,14 +149,7 @@ class ModelTagger:
         for doc, spans in zip(docs, model_spans):
             if len(doc):
                 rule_spans = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
-                if self.merge in ("combined", "rules-first"):
-                    # the contract's decisions the model may miss (see rules/cleanup.py)
-                    text = doc_text(doc)
-                    spans = rejoin_quoted_programs(spans, quoted_rule_programs(text, rule_spans))
-                    spans = extend_awards(spans, rule_spans)
-                    merged = drop_award_classes(text, merge_spans(spans, rule_spans, self.merge))
-                else:
-                    merged = merge_spans(spans, rule_spans, self.merge)
+                merged = merge_spans(spans, rule_spans, self.merge, text=doc_text(doc))
                 doc.ents = [doc.char_span(s, e, label=label) for s, e, label in merged]
         return docs
 

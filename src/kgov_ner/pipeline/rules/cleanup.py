@@ -155,15 +155,11 @@ def _is_class(text: str, s: int, e: int, money_starts: set[int], governed: bool 
 def extend_awards(model_spans: Sequence[Span3], rule_spans: Sequence[Span3]) -> list[Span3]:
     """The model's spans, with an AWARD it cut short (최우수 | 기관은 광산구) replaced by the rule
     span that starts with it and covers no other model span (최우수 기관)."""
-    spans = sorted(model_spans)
-    starts = [m[0] for m in spans]
-    by_start = {s: (s, e, label) for s, e, label in rule_spans if label == "AWARD"}
-    out = []
-    for k, (s, e, label) in enumerate(spans):
-        rule = by_start.get(s)
-        nxt = starts[k + 1] if k + 1 < len(spans) else None
-        if label == "AWARD" and rule is not None and rule[1] > e and (nxt is None or nxt >= rule[1]):
-            out.append(rule)
-        else:
-            out.append((s, e, label))
-    return out
+    return rejoin_pieces(model_spans, rule_spans, "AWARD", _award_head)
+
+
+def _award_head(rule: Span3, pieces: list[Span3]) -> bool:
+    if len(pieces) != 1:
+        return False
+    start, end, label = pieces[0]
+    return label == "AWARD" and start == rule[0] and end < rule[1]
