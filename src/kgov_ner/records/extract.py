@@ -163,6 +163,7 @@ _UPPER_CLASS_BEFORE = re.compile(r"광역(?:자치단체|지자체)?\s*(?:부문
 _CLASS_BEFORE = re.compile(
     r"(광역|기초)(?:자치단체|지자체|단체)?\s*(?:[가-힣]{1,8}\s+)?(?:부문|분야)?\s*(?:에서는|에서|에는|의|은|는)?[\s|]*$"
 )
+_KLASS = {"광역": "upper", "기초": "lower"}  # the class word → the class an award is for
 _CLASS_SCOPE = re.compile(r"(광역|기초)(?:자치단체|지자체|단체)?\s*(?:부문|분야)(?:에서는|에서|에는|의|은|는)?(?![가-힣])")
 _LIST_ITEM = re.compile(r"[ \t]*[-△▲○●■□◇◆•·*ㆍ|]")
 # 광역 부문 최우수 기관은 나오지 않았다, 우수상은 받지 못했다: no one holds it.
@@ -507,7 +508,7 @@ def _class_before(text: str, lo: int, start: int, districts: Sequence[int] = ())
         m = next(reversed(list(_CLASS_SCOPE.finditer(text, max(lo, start - 200), start))), None)
         if m is not None and any(m.end() <= d < start for d in districts):
             return None
-    return None if m is None else ("upper" if m.group(1) == "광역" else "lower")
+    return None if m is None else _KLASS[m.group(1)]
 
 
 def _class_fits(klass: str | None, levels: Sequence[str | None]) -> bool:
@@ -755,8 +756,7 @@ class _Extractor:
             between = self.text[g.end:sent.awards[run[0]].start]
             if not _EACH_WORD.search(between) or any(o.start < sent.awards[run[0]].start for o in sent.groups if o.start > g.end):
                 continue
-            joins = [self.text[sent.awards[i].end:sent.awards[j].start] for i, j in zip(run, run[1:])]
-            if all(_AWARD_JOIN.fullmatch(j) for j in joins):
+            if _joined(self.text, [sent.awards[i] for i in run]):
                 for i, m in zip(run, g.members):
                     given[i].append(_Group([m]))
                 g.consumed = True
@@ -916,13 +916,10 @@ class _Extractor:
     def _respective_money(self, rows: list[_Row], owners: list[tuple[int, int]], sent: _Sentence) -> set[int]:
         """군산시와 부안군은 각각 2천만원과 1천만원을: N awardees of one government each, then
         각각 and N amounts in a row: the i-th amount to the i-th. Returns the amounts' starts."""
-        money = sent.money
-        for k in range(len(money)):
-            run = [money[k]]
-            while len(run) < len(money) - k and _AWARD_JOIN.fullmatch(self.text, run[-1].end, money[k + len(run)].start):
-                run.append(money[k + len(run)])
+        runs = [whole[j:] for whole in _joined_runs(self.text, sent.money) for j in range(len(whole) - 1)]
+        for run in runs:  # each run of joined amounts, and what is left of it after its first ones
             before = [o for o in owners if o[0] < run[0].start and o[1] == 1]
-            if len(run) < 2 or len(before) != len(run) or len(before) != len(owners):
+            if len(before) != len(run) or len(before) != len(owners):
                 continue
             if not _EACH_WORD.search(self.text, before[-1][0], run[0].start):
                 continue
@@ -1144,7 +1141,7 @@ def _holders(text: str, inside: Sequence[_Ent], s: int, e: int) -> list[_Holder]
     for m in _CLASS_HOLDER.finditer(text, s, e):
         k = bisect.bisect_right(tier_ends, m.start()) - 1
         if k >= 0 and not _covered(inside, inside_starts, m.start(), m.end()):
-            out.append(_Holder(m.start(), m.end(), tier=tiered[k].tier, klass="upper" if m.group(1) == "광역" else "lower"))
+            out.append(_Holder(m.start(), m.end(), tier=tiered[k].tier, klass=_KLASS[m.group(1)]))
     out.sort(key=lambda h: h.end)
     # 종합대상 두 곳에 각 2억원, 최우수 광역자치단체 두 곳은: a tier (and its class), then how
     # many hold it — one holder
@@ -1152,7 +1149,7 @@ def _holders(text: str, inside: Sequence[_Ent], s: int, e: int) -> list[_Holder]
         h, prev = out[i], out[i - 1]
         between = _CLASS_NOUN.fullmatch(text, prev.end, h.start) if h.count and prev.tier else None
         if between is not None:
-            klass = {"광역": "upper", "기초": "lower"}.get(between.group(1) or "") or h.klass or prev.klass
+            klass = _KLASS.get(between.group(1) or "") or h.klass or prev.klass
             out[i - 1:i + 1] = [_Holder(prev.start, h.end, tier=prev.tier, count=h.count, klass=klass)]
     return out
 
@@ -1215,24 +1212,33 @@ def _schedule_money(text: str, units: list[tuple[int, int, int]], ents: list[_En
                 r.krw = m.norm["krw"]
 
 
+def _joined(text: str, items: Sequence) -> bool:
+    """Whether consecutive *items* (with ``start``/``end``) stand joined by 과/와/및/commas."""
+    return all(_AWARD_JOIN.fullmatch(text, x.end, y.start) for x, y in zip(items, items[1:]))
+
+
+def _joined_runs(text: str, items: Sequence) -> list[list]:
+    """The runs of two or more consecutive *items* joined by 과/와/및/commas (5천만원과 3천만원)."""
+    runs: list[list] = []
+    for x in items:
+        if runs and _AWARD_JOIN.fullmatch(text, runs[-1][-1].end, x.start):
+            runs[-1].append(x)
+        else:
+            runs.append([x])
+    return [r for r in runs if len(r) >= 2]
+
+
 def _paired_schedule(text: str, holders: list[_Holder], money: list[_Ent], rows: list[_Row]) -> set[int]:
     """우수와 장려는 한 곳당 6천만원과 3천만원: N holders in a row, a schedule gap, then N
     amounts in a row: the i-th amount to the i-th holder. Returns the amounts' starts."""
     done: set[int] = set()
     ends = [h.end for h in holders]
-    k = 0
-    while k < len(money):
-        run = [money[k]]
-        while k + len(run) < len(money) and _AWARD_JOIN.fullmatch(text, run[-1].end, money[k + len(run)].start):
-            run.append(money[k + len(run)])
-        k += len(run)
-        if len(run) < 2:
-            continue
+    for run in _joined_runs(text, money):
         before = holders[:bisect.bisect_right(ends, run[0].start)]
         if len(before) < len(run) or not _SCHEDULE_GAP.match(text[before[-1].end:run[0].start]):
             continue
         lead = before[-len(run):]
-        if not all(_AWARD_JOIN.fullmatch(text, x.end, y.start) for x, y in zip(lead, lead[1:])):
+        if not _joined(text, lead):
             continue
         each = any(w in text[before[-1].end:run[0].start] for w in ("각", "당")) or _each(text, run[-1], len(text))
         for h, m in zip(lead, run):
@@ -1416,6 +1422,13 @@ def _issuer_into_rank(rows: list[_Row]) -> list[_Row]:
     return out
 
 
+def _bare_head(level: str, ctx: _DocContext, keys_by_level: dict[str | None, set[str]]) -> str | None:
+    """A bare title (지사는) on a page where one awardee has a head of that kind: its name."""
+    names = ctx.bare_heads.get(level, set())
+    peers = set().union(*(keys_by_level.get(lv, set()) for lv in _TITLE_LEVEL_PEERS.get(level, (level,))))
+    return next(iter(names)) if len(names) == 1 and len(peers) == 1 else None
+
+
 # ----------------------------------------------------------------- public API
 
 
@@ -1437,6 +1450,9 @@ def extract_records(doc, file: str = "") -> list[dict]:
             facts.setdefault(key, set()).add(krw)
     per_district = Counter(r.key for r in rows)
     per_tier = Counter(r.tier for r in rows)
+    keys_by_level: dict[str | None, set[str]] = {}
+    for r in rows:
+        keys_by_level.setdefault(r.level, set()).add(r.key)
     out = []
     for r in rows:
         if r.program is None and ctx.main_program is not None:
@@ -1457,11 +1473,7 @@ def extract_records(doc, file: str = "") -> list[dict]:
         if r.official is None and r.district_name:
             r.official = ctx.heads.get(r.district_name)
         if r.official is None and r.level is not None:
-            # a bare title (지사는) on a page where one awardee has a head of that kind
-            names = ctx.bare_heads.get(r.level, set())
-            peers = {x.key for x in rows if x.level in _TITLE_LEVEL_PEERS.get(r.level, (r.level,))}
-            if len(names) == 1 and len(peers) == 1:
-                r.official = next(iter(names))
+            r.official = _bare_head(r.level, ctx, keys_by_level)
         out.append({
             "file": file, "district": r.district, "district_name": r.district_name,
             "tier": r.tier, "rank": r.rank, "award": r.award, "program": r.program,
