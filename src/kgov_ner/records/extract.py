@@ -456,7 +456,6 @@ class _DocContext:
             d: max(c, key=lambda n: (c[n], -order[(d, n)])) for d, c in found.items()
         }
 
-
     @staticmethod
     def _bare_heads(ents: list[_Ent], named: set[str]) -> dict[str, set[str]]:
         """최문섭 지사는, 이태곤 구청장은: heads whose title names no district, by the level
