@@ -48,11 +48,24 @@ def test_prize_lines_counted_choices_general_choices_and_goals_are_no_awards():
 
 def test_tiers_stated_for_governments_stay():
     text = ("최우수에 나주시, 우수에 광양시가 뽑혔다. 우수시군이 7천만원씩 받는다. "
-            "종합대상 두 곳에 각 2억원을 준다. 동구가 최우수 기관에 선정됐다.")
+            "동구가 최우수 기관에 선정됐다. 우수 기관은 영광군이 차지해 시상금 3천만원을 받는다. "
+            "서구가 장려상에 뽑혀 5백만원을 받는다.")
     spans = [_span(text, "최우수", "AWARD"), _span(text, "우수", "AWARD", 1), _span(text, "우수시군", "AWARD"),
-             _span(text, "7천만원", "MONEY"), _span(text, "종합대상", "AWARD"), _span(text, "2억원", "MONEY"),
-             _span(text, "최우수 기관", "AWARD")]
+             _span(text, "7천만원", "MONEY"), _span(text, "최우수 기관", "AWARD"), _span(text, "우수 기관", "AWARD", 1),
+             _span(text, "영광군", "DISTRICT"), _span(text, "3천만원", "MONEY"), _span(text, "서구", "DISTRICT"),
+             _span(text, "장려상", "AWARD"), _span(text, "5백만원", "MONEY")]
+    spans.sort()
     assert drop_award_classes(text, spans) == spans
+
+
+def test_counted_prize_lines_and_class_topics_are_classes():
+    # the tier, its count or class noun, then the amount; or the class as the topic of an amount
+    text = ("종합대상 두 곳에 각 2억원을 준다. 대통령상 한 곳에는 3억원이 간다. 최우수상 기관에 각 9천만원이 주어진다. "
+            "장려상 수상 기관은 실적에 따라 최대 4천만원까지 나눠 받는다.")
+    spans = [_span(text, "종합대상", "AWARD"), _span(text, "2억원", "MONEY"), _span(text, "대통령상", "AWARD"),
+             _span(text, "3억원", "MONEY"), _span(text, "최우수상", "AWARD"), _span(text, "9천만원", "MONEY"),
+             _span(text, "장려상", "AWARD"), _span(text, "4천만원", "MONEY")]
+    assert [s for s in drop_award_classes(text, spans) if s[2] == "AWARD"] == []
 
 
 def test_money_spoken_of_for_a_class_is_no_award_but_a_governments_own_is():
@@ -81,3 +94,9 @@ def test_a_counted_list_of_classes_and_a_tier_only_program_are_dropped():
     spans = [_span(text, "최우수구", "AWARD"), _span(text, "우수구", "AWARD", 1), _span(text, "장려구", "AWARD"),
              _span(text, "광역 최우수", "PROGRAM"), _span(text, "5억원", "MONEY")]
     assert drop_award_classes(text, spans) == [_span(text, "5억원", "MONEY")]
+
+
+def test_a_class_counted_as_it_is_picked_in_the_present_tense():
+    text = "시는 해마다 최우수구 1곳과 우수구 3곳, 장려구 4곳을 고른다."
+    spans = [_span(text, "최우수구", "AWARD"), _span(text, "우수구", "AWARD", 1), _span(text, "장려구", "AWARD")]
+    assert drop_award_classes(text, spans) == []

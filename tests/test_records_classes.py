@@ -315,3 +315,65 @@ def test_an_amount_called_a_prize_outweighs_a_grant_the_page_mentions(rows_of):
 def test_bare_tier_before_a_region_word_and_its_district(rows_of):
     rows = rows_of("▲광역 최우수 전라북도 ▲광역 우수 부산광역시 ▲기초 우수 경북 의성군·서울 성동구\n")
     assert {("경상북도 의성군", "우수"), ("서울특별시 성동구", "우수"), ("부산광역시", "우수")} <= set(rows)
+
+
+def test_a_listed_tier_after_the_type_of_government_it_is_for(rows_of):
+    rows = rows_of("▲시 최우수 충남 천안시(2억원) ▲시 우수 전북 익산시(1억원) ▲군 우수 경남 고성군(1억원)\n")
+    assert rows[("전북특별자치도 익산시", "우수")]["krw"] == 100_000_000
+    assert rows[("경상남도 고성군", "우수")]["krw"] == 100_000_000
+    assert ("전북특별자치도 익산시", "최우수") not in rows
+
+
+def test_a_tier_with_its_class_noun_holds_a_prize_line(rows_of):
+    rows = rows_of(
+        "대통령상은 순천시가 받았다. 국무총리상은 원주시와 당진시에, 최우수상은 서산시와 영천시에 돌아갔다.\n\n"
+        "재정 인센티브는 순천시가 4억원으로 가장 많고, 국무총리상 두 곳에 각 2억5천만원, "
+        "최우수상 수상 기관에 각 1억2천만원이 주어진다. 우수상 기관은 평가에 따라 최대 6천만원까지 받는다."
+    )
+    assert rows[("강원특별자치도 원주시", "국무총리")]["krw"] == 250_000_000
+    assert rows[("경상북도 영천시", "최우수")]["krw"] == 120_000_000
+    assert rows[("충청남도 서산시", "최우수")]["krw"] == 120_000_000
+    assert set(rows) == {("전라남도 순천시", "대통령"), ("강원특별자치도 원주시", "국무총리"), ("충청남도 당진시", "국무총리"),
+                         ("충청남도 서산시", "최우수"), ("경상북도 영천시", "최우수")}
+
+
+def test_one_place_each_and_a_region_total_and_a_contrast(rows_of):
+    rows = rows_of(
+        "최우수에는 포항시, 우수에는 영천시와 상주시와 문경시가 올랐다.\n\n"
+        "도는 최우수 한 곳에 8천만원, 우수 세 곳에는 한 곳에 3천만원씩 내려보낸다.\n\n"
+        "같은 평가 기초 부문에서는 서구가 우수 기관으로 뽑혀 교부세 7천만원을 받았다. "
+        "이로써 대전 지역에 내려오는 교부세는 모두 2억원이다. "
+        "동구는 장려 기관으로 장관 표창을 받았지만 교부세는 받지 않는다."
+    )
+    assert rows[("경상북도 상주시", "우수")]["krw"] == 30_000_000
+    assert rows[("경상북도 포항시", "최우수")]["krw"] == 80_000_000
+    assert rows[("대전광역시 서구", "우수")]["krw"] == 70_000_000
+    assert rows[("대전광역시 동구", "장려")]["krw"] is None
+
+
+def test_a_count_of_winners_before_a_headlines_amount_makes_it_a_total(rows_of):
+    rows = rows_of("일곱 곳에 시상금 6억 3천만원… 광역 울산시 장려상\n\n"
+                   "울산광역시는 장려상을 받아 시상금 4천만원을 받는다.")
+    assert rows[("울산광역시", "장려")]["krw"] == 40_000_000
+
+
+def test_a_tables_region_cell_places_a_shared_name(rows_of):
+    rows = rows_of("구분 | 지역 | 자치단체 | 상\n기초 | 강원 | 고성군 | 우수상\n기초 | 경남 | 남해군 | 장려상\n")
+    assert ("강원특별자치도 고성군", "우수") in rows or ("강원도 고성군", "우수") in rows
+
+
+def test_governments_chosen_as_bare_tiers_in_a_row(rows_of):
+    from kgov_ner.pipeline.rules.award import find_awards
+
+    text = "도는 올해 평가에서 논산시를 최우수, 공주시와 보령시를 우수, 태안군을 장려로 정했다."
+    found = {text[c.start:c.end] for c in find_awards(text)}  # the rule alone, not only the model
+    assert {"최우수", "우수", "장려"} <= found
+    rows = rows_of(text)
+    assert set(rows) == {("충청남도 논산시", "최우수"), ("충청남도 공주시", "우수"),
+                         ("충청남도 보령시", "우수"), ("충청남도 태안군", "장려")}
+
+
+def test_a_single_winners_streak_from_its_headline(rows_of):
+    rows = rows_of("양주시, 4년 연속 경기도 일자리 평가 입상\n\n"
+                   "양주시가 ‘2022년 경기도 일자리 우수 시군 평가’에서 장려상을 받았다고 9일 밝혔다.")
+    assert rows[("경기도 양주시", "장려")]["streak"] == 4

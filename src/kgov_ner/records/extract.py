@@ -940,7 +940,9 @@ class _Extractor:
         stop = m.start if owner_pos < m.start else owner_pos
         if _TOTAL_BEFORE.search(text[max(start, m.start - 8):m.start]):
             return True  # 모두 6억원: a total
-        counts = {_count_of(c) for c in _COUNTED.finditer(text, start, stop)}
+        # 9개 자치단체에 인센티브 8억원… 대구시 우수상: the count stands before the amount
+        counted_from = max(sent.start, m.start - 20) if owner_pos > m.start else start
+        counts = {_count_of(c) for c in _COUNTED.finditer(text, counted_from, stop)}
         if any(n > 1 and n != len({r.key for r in mine}) for n in counts):
             return True  # 8개 구를 선정해 …, 수상 5곳에 …: the amount of other winners too
         member_starts = {r.district_start for r in mine}
@@ -950,6 +952,8 @@ class _Extractor:
             for d in sent.districts
         ):
             return True
+        if _to_region().search(text, start, stop):
+            return True  # 광주에 특별교부세 3억원: the amount of a whole region
         levels = {r.level for r in mine}
         if any(
             not levels & set(_PRONOUN_LEVELS[p.group(1)])
@@ -1063,18 +1067,21 @@ class _Extractor:
 
 # ----------------------------------------------------------------- prize schedules
 
-# 한 곳당, 기관당: the amount is for each holder.
-_PER_ONE = r"(?:(?:한\s*)?(?:곳|기관|시군|시·군|자치구|지자체)\s*당\s*)"
+# 한 곳당, 기관당, 한 곳에 (…씩): the amount is for each holder.
+_PER_ONE = r"(?:(?:한\s*)?(?:곳|기관|시군|시·군|자치구|지자체)\s*당\s*|한\s*곳에(?:는)?\s+)"
+_PER_ONE_AT = re.compile(_PER_ONE)  # 한 곳에 2천만원씩 names no number of winners
 # Between who gets an amount and the amount, in a prize schedule: a particle, 각/각각,
 # 한 곳당, or the parenthesis the amount stands in (당진군·홍성군(각 7천만원)).
 _SCHEDULE_GAP = re.compile(
     rf"^[{_CLOSE_QUOTES})]*\s*(?:\([^()]{{0,30}}\)\s*)?(?:은|는|이|가|에는|에|에게|엔)?\s*[:：]?\s*[(（]?\s*"
     rf"{_PER_ONE}?(?:각각|각)?\s*$"
 )
-# A tier named as a class of winners (우수시군이 7천만원씩, 최우수 2천만원): not an AWARD, but a holder.
+# A tier named as a class of winners (우수시군이 7천만원씩, 최우수 2천만원, 최우수상 기관에 각 1억원):
+# not an AWARD, but a holder.
 _TIER_WORD = re.compile(
-    r"(?<![가-힣])(?:종합\s*)?(?:대상|최우수|우수|장려|특별|노력|모범)"
-    r"(?:\s*(?:상|기관|시군|시·군|지자체|자치구|구|군|시))?(?=(?:은|는|이|가|에는|에게|에|엔|와|과)?(?![가-힣]))"
+    r"(?<![가-힣])(?P<tier>(?:종합\s*)?(?:대상|최우수|우수|장려|특별|노력|모범)(?:\s*상)?|(?:국무총리|대통령)\s*상)"
+    r"(?:\s*(?:수상\s*)?(?:기관|시군|시·군|지자체|자치단체|자치구|구|군|시))?"
+    r"(?=(?:은|는|이|가|에는|에게|에|엔|와|과)?(?![가-힣]))"
 )
 # Winners referred to by their number: 두 곳은 각각, 나머지 네 곳 각.
 _COUNTED = re.compile(
@@ -1128,11 +1135,11 @@ def _holders(text: str, inside: Sequence[_Ent], s: int, e: int) -> list[_Holder]
     inside_starts = [x.start for x in inside]
     free = [m for m in _TIER_WORD.finditer(text, s, e) if not _covered(inside, inside_starts, m.start(), m.end())]
     governments = [x.start for x in inside if x.label == "DISTRICT"]
-    out += [_Holder(m.start(), m.end(), tier=normalize_award(m.group(0)).get("tier"),
+    out += [_Holder(m.start(), m.end(), tier=normalize_award(m.group("tier")).get("tier"),
                     klass=_class_before(text, s, m.start(), governments))
             for m in free]
     out += [_Holder(m.start(), m.end(), count=_count_of(m))
-            for m in _COUNTED.finditer(text, s, e)]
+            for m in _COUNTED.finditer(text, s, e) if not _PER_ONE_AT.match(text, m.start())]
     out = sorted((h for h in out if h.keys or h.tier or h.count), key=lambda h: h.end)
     # 최우수상의 경우 광역 2억원, 기초 1억원: a class word holds the last tier's line for its class
     tiered = [h for h in out if h.tier]
@@ -1296,9 +1303,14 @@ def _each(text: str, m: _Ent, e: int) -> bool:
 
 
 def _negated(text: str, a: _Ent, stop: int) -> bool:
-    """The award's clause (up to the next award, a comma or *stop*) denies it: 받지 못했다."""
-    comma = text.find(",", a.end, stop)
-    return _NEGATED.search(text, a.end, comma if comma >= 0 else stop) is not None
+    """The award's clause (up to the next award, a comma, a contrast or *stop*) denies it:
+    받지 못했다 (not 표창을 받았지만 교부세는 받지 않는다)."""
+    end = _CLAUSE_END.search(text, a.end, stop)
+    return _NEGATED.search(text, a.end, end.start() if end else stop) is not None
+
+
+# where an award's clause ends: a comma, or a contrast (받았지만, 받았으나)
+_CLAUSE_END = re.compile(r",|지만(?![가-힣])|(?:았|었|였|했)으나(?![가-힣])")
 
 
 def _past_award(text: str, a: _Ent) -> bool:
@@ -1373,6 +1385,13 @@ def _region_words() -> frozenset[str]:
     return frozenset(default_gazetteer().region_words())
 
 
+@functools.lru_cache(maxsize=None)
+def _to_region() -> re.Pattern:
+    """A region word as the receiver of an amount (광주에, 전남 지역에는)."""
+    words = sorted(_region_words(), key=len, reverse=True)
+    return re.compile(rf"(?<![가-힣])(?:{'|'.join(map(re.escape, words))})\s*(?:지역)?(?:에는|에|에게)(?![가-힣])")
+
+
 def _same_award(x: _Row, y: _Row) -> bool:
     """One row per government and tier in a story (the corpus's record convention):
     a headline, a lead and a later paragraph name one win with different words
@@ -1431,6 +1450,31 @@ def _bare_head(level: str, ctx: _DocContext, keys_by_level: dict[str | None, set
 # ----------------------------------------------------------------- public API
 
 
+def _headline_streak(ex: _Extractor, rows: list[_Row]) -> None:
+    """Rows of one government without a streak take N of an ``N년 연속`` in one of the
+    article's first lines with entities (its headline, a caption before it) that names it."""
+    starts = [x.start for x in ex.ents]
+    lines = ((s, e, _within(ex.ents, starts, s, e)) for s, e, _ in ex.units)
+    for s, e, inside in [line for line in lines if line[2]][:3]:
+        m = _STREAK.search(ex.text, s, e)
+        if m and any(x.label == "DISTRICT" and _dkey(x) == rows[0].key for x in inside):
+            for r in rows:
+                if r.streak is None:
+                    r.streak = int(m.group(1))
+            return
+
+
+def _money_by_government(money_facts) -> dict[str, set[int]]:
+    """The amounts said to go to each government (key): an amount a sentence calls a prize
+    (인센티브, 시상금 …) outweighs one it only says was received."""
+    facts: dict[str, set[int]] = {}
+    strong = {key for key, _, prize in money_facts if prize}
+    for key, krw, prize in money_facts:
+        if prize or key not in strong:
+            facts.setdefault(key, set()).add(krw)
+    return facts
+
+
 def extract_records(doc, file: str = "") -> list[dict]:
     """Award records of a tagged Doc, one dict per row with the keys of :data:`COLUMNS`.
 
@@ -1441,17 +1485,14 @@ def extract_records(doc, file: str = "") -> list[dict]:
     rows = ex.run()
     ctx = ex.ctx
     _schedule_money(ex.text, ex.units, ex.ents, rows)
-    facts: dict[str, set[int]] = {}
-    # an amount a sentence calls a prize (인센티브, 시상금 …) outweighs one it only says was received
-    strong = {key for key, _, prize in ex.money_facts if prize}
-    for key, krw, prize in ex.money_facts:
-        if prize or key not in strong:
-            facts.setdefault(key, set()).add(krw)
+    facts = _money_by_government(ex.money_facts)
     per_district = Counter(r.key for r in rows)
     per_tier = Counter(r.tier for r in rows)
     keys_by_level: dict[str | None, set[str]] = {}
     for r in rows:
         keys_by_level.setdefault(r.level, set()).add(r.key)
+    if len(per_district) == 1:  # one winner: a streak the headline gives it (안성시, 3년 연속 … 수상)
+        _headline_streak(ex, rows)
     out = []
     for r in rows:
         if r.program is None and ctx.main_program is not None:

@@ -131,7 +131,8 @@ class DistrictContext:
 
     def preceding_upper(self, start: int | None = None) -> District | None:
         """Upper-level government named by the word right before ``start``
-        (대전 동구, 부산시 동구); whitespace only in between."""
+        (대전 동구, 부산시 동구, a table's region cell: 경남 | 고성군); whitespace
+        (and a cell separator) only in between."""
         if start is None:
             if self.position is None:
                 return None
@@ -140,6 +141,8 @@ class DistrictContext:
         before = window.rstrip()
         if len(before) == len(window):
             return None  # no space: 부산동구 is one word, not a region + a name
+        if before.endswith("|"):
+            before = before[:-1].rstrip()
         m = re.search(f"[{HANGUL}]+$", unicodedata.normalize("NFC", before))
         return upper_of_word(m.group(0)) if m else None
 

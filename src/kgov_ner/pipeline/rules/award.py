@@ -57,6 +57,13 @@ def _bare_tier_regex() -> re.Pattern:
 
 
 @functools.lru_cache(maxsize=None)
+def _chosen_as_regex() -> re.Pattern:
+    """A bare district tier followed by a comma or (으)로: what a government was chosen as."""
+    words = [w for w, t in tiers().items() if t.kind == "district-tier"]
+    return re.compile(f"(?<![{HANGUL}])(?P<tier>{alternation(words)})(?=,|(?:으로|로)(?![{HANGUL}]))")
+
+
+@functools.lru_cache(maxsize=None)
 def _tier_item_regex() -> re.Pattern:
     lex = tiers()
     words = [w for w, t in lex.items() if t.kind in ("district-tier", "prize")]
@@ -78,19 +85,34 @@ def _region_prefix() -> re.Pattern:
 _BARE_TIER_END = re.compile(r"[ \t]*(?:[,·…]|$)", re.M)
 
 
-def _after_district(text: str, start: int) -> bool:
-    """Whether a district name and one space stand right before ``start``."""
+_OBJECT = ("을", "를")
+
+
+def _after_district(text: str, start: int, particles: tuple[str, ...] = ("",)) -> bool:
+    """Whether a district name (with one of ``particles``) and one space stand right before ``start``."""
     if start < 2 or text[start - 1] != " ":
         return False
-    found = [m for m in district_regex().finditer(text, max(0, start - 16), start - 1) if m.end() == start - 1]
-    return bool(found)
+    for particle in particles:
+        end = start - 1 - len(particle)
+        if text[end:start - 1] != particle:
+            continue
+        if any(m.end() == end for m in district_regex().finditer(text, max(0, end - 15), end)):
+            return True
+    return False
 
 
 def _listed(text: str, start: int, end: int) -> bool:
     """A tier and its district are one item of a list: a separator or the line's start
     before the tier, a separator, particle or the end after the district."""
     before = text[max(0, start - 12):start]
-    return bool(re.search(r"(?:^|[,·:\n△▲○●■□◇◆•ㆍ]|에서는|에서|부문|분야|광역|기초)\s*$", before)) or start == 0
+    return bool(_LIST_LEAD.search(before)) or start == 0
+
+
+# Before a listed tier: the line's start or a separator, then perhaps the type of
+# government the item is for (▲시 우수 화성시, ▲자치구 최우수 사하구); or a class word.
+_LIST_LEAD = re.compile(
+    r"(?:(?:^|[,·:\n△▲○●■□◇◆•ㆍ])\s*(?:광역|기초|시|군|구|자치구)?|에서는|에서|부문|분야|광역|기초)\s*$"
+)
 
 
 def find_awards(text: str) -> Iterator[Candidate]:
@@ -109,6 +131,10 @@ def find_awards(text: str) -> Iterator[Candidate]:
         if after and is_particle_run(rest_of_word(text, after.end())) and _listed(text, m.start(), after.end()):
             yield Candidate(m.start("tier"), m.end("tier"), "AWARD", "bare-tier", 2)
         elif _after_district(text, m.start()) and _BARE_TIER_END.match(text, m.end()):
+            yield Candidate(m.start("tier"), m.end("tier"), "AWARD", "bare-tier", 2)
+    # 청주시를 최우수, 충주시와 진천군을 우수로 선정했다: a tier a government was chosen as
+    for m in _chosen_as_regex().finditer(text):
+        if _after_district(text, m.start(), _OBJECT):
             yield Candidate(m.start("tier"), m.end("tier"), "AWARD", "bare-tier", 2)
     # A list of winners by tier: the tier opens the line, its districts follow.
     for m in _tier_item_regex().finditer(text):

@@ -30,12 +30,21 @@ Span3 = tuple[int, int, str]
 _OPEN_QUOTES = "‘“「『'\""
 _CLOSE_QUOTES = "’”」』'\""
 
-# a tier as a prize line's holder: (은/는/에는) (각/각각/한 곳당) then the amount
-_PRIZE_LINE_GAP = re.compile(r"[ \t]*(?:은|는|에는|에만|에)?[ \t]*(?:(?:한[ \t]*)?(?:곳|기관|시군)[ \t]*당[ \t]*)?(?:각각|각)?[ \t]*")
 _COUNT = r"(?:[0-9]{1,3}|한|두|세|네|다섯|여섯|일곱|여덟|아홉|열)[ \t]*(?:개[ \t]*)?(?:곳|기관|시군|자치단체|지자체)"
+# the winners a tier names, as a noun after it: 최우수상 (수상) 기관, 우수 시군
+_CLASS_NOUN = r"(?:수상[ \t]*)?(?:기관|시군|시·군|자치단체|지자체|자치구)(?:들)?"
+# a tier as a prize line's holder: (기관, 두 곳) (은/는/에는) (각/각각/한 곳당) then the amount
+_PRIZE_LINE_GAP = re.compile(
+    rf"[ \t]*(?:{_CLASS_NOUN}[ \t]*)?(?:{_COUNT}[ \t]*)?(?:은|는|에는|에만|에)?[ \t]*"
+    r"(?:(?:한[ \t]*)?(?:곳|기관|시군)[ \t]*당[ \t]*)?(?:각각|각)?[ \t]*"
+)
+# a tier with its class noun as the topic (우수상 기관은, 최우수 시군에는): a class, when an
+# amount comes before any government in the clause (… 최대 5천만원까지 지원받는다)
+_CLASS_TOPIC = re.compile(rf"[ \t]*{_CLASS_NOUN}[ \t]*(?:은|는|에는)(?![가-힣])")
+_CLASS_TOPIC_REACH = 40  # characters from the topic to the amount
 # a class counted as it is chosen: 우수 기관 30곳을 골랐다, 우수 시군 5곳 발표
 _COUNTED_CHOICE = re.compile(
-    rf"[ \t]*{_COUNT}[ \t]*(?:(?:을|를)?[ \t]*(?:골랐|골라|뽑았|뽑아|선정|발표)|(?:과|와|,)[ \t]+[가-힣]{{1,8}}[ \t]*{_COUNT})"
+    rf"[ \t]*{_COUNT}[ \t]*(?:(?:을|를)?[ \t]*(?:골랐|골라|고른|고르|뽑았|뽑아|뽑는|뽑고|선정|발표|가린|가려|가렸)|(?:과|와|,)[ \t]+[가-힣]{{1,8}}[ \t]*{_COUNT})"
 )
 # money spoken of for a class: 최우수 시군 시상금을 1억 원으로, 장려상에는 시상금 없이, 우수기관에 줄 교부세
 _CLASS_MONEY = re.compile(
@@ -116,9 +125,12 @@ def drop_award_classes(text: str, spans: Sequence[Span3]) -> list[Span3]:
     spans = [x for x in spans if not (x[2] == "PROGRAM" and _TIER_ONLY.fullmatch(text, x[0], x[1]))]
     money = {s for s, _, label in spans if label == "MONEY"}
     district_ends = sorted(e for _, e, label in spans if label == "DISTRICT")
+    # the first entity after each point: (start, label), sorted
+    others = sorted((s, label) for s, _, label in spans if label in ("MONEY", "DISTRICT"))
     out = []
     for s, e, label in spans:
-        if label == "AWARD" and _is_class(text, s, e, money, _governed(text, s, district_ends)):
+        if label == "AWARD" and (_is_class(text, s, e, money, _governed(text, s, district_ends))
+                                 or _class_topic(text, e, others)):
             continue
         out.append((s, e, label))
     return out
@@ -136,6 +148,18 @@ def _governed(text: str, s: int, district_ends: Sequence[int]) -> bool:
     if k >= 0 and s - district_ends[k] <= 6:
         return True
     return _LEVEL_SUBJECT.search(text, max(0, s - 4), s) is not None
+
+
+def _class_topic(text: str, e: int, others: Sequence[tuple[int, str]]) -> bool:
+    """Whether the tier ending at ``e`` is a class as topic (우수상 기관은 … 최대 5천만원): its
+    class noun and 은/는/에는, then an amount before any government, in the same clause."""
+    topic = _CLASS_TOPIC.match(text, e)
+    if topic is None:
+        return False
+    k = bisect.bisect_left(others, (topic.end(), ""))
+    if k == len(others) or others[k][1] != "MONEY" or others[k][0] - topic.end() > _CLASS_TOPIC_REACH:
+        return False
+    return not re.search(r"[.!?。\n]", text[topic.end():others[k][0]])
 
 
 def is_counted_choice(text: str, end: int) -> bool:
