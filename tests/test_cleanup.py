@@ -100,3 +100,11 @@ def test_a_class_counted_as_it_is_picked_in_the_present_tense():
     text = "시는 해마다 최우수구 1곳과 우수구 3곳, 장려구 4곳을 고른다."
     spans = [_span(text, "최우수구", "AWARD"), _span(text, "우수구", "AWARD", 1), _span(text, "장려구", "AWARD")]
     assert drop_award_classes(text, spans) == []
+
+
+def test_a_class_as_topic_then_how_many_hold_it():
+    text = "최고 등급인 A등급은 전국에서 세 곳만 받았다. 기초 최우수 기관은 여섯 곳뿐이다. 동구는 우수 기관은 처음이다."
+    spans = [_span(text, "A등급", "AWARD"), _span(text, "최우수 기관", "AWARD"), _span(text, "동구", "DISTRICT"),
+             _span(text, "우수 기관", "AWARD", 1)]
+    kept = [text[s:e] for s, e, label in drop_award_classes(text, spans) if label == "AWARD"]
+    assert kept == ["우수 기관"]

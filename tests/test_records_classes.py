@@ -377,3 +377,13 @@ def test_a_single_winners_streak_from_its_headline(rows_of):
     rows = rows_of("양주시, 4년 연속 경기도 일자리 평가 입상\n\n"
                    "양주시가 ‘2022년 경기도 일자리 우수 시군 평가’에서 장려상을 받았다고 9일 밝혔다.")
     assert rows[("경기도 양주시", "장려")]["streak"] == 4
+
+
+def test_a_province_that_is_also_the_region_of_its_cities_keeps_its_own_prize(rows_of):
+    rows = rows_of(
+        "전라남도가 ‘2020년 전국 지방자치단체 일자리대상’에서 광역 부문 우수상을 받았다.\n\n"
+        "도는 14일 열린 시상식에서 고용노동부 장관 표창과 함께 재정 인센티브 1억 5천만원을 받았다.\n\n"
+        "도내에서는 순천시가 최우수상, 광양시가 장려상을 받았다."
+    )
+    assert rows[("전라남도", "우수")]["krw"] == 150_000_000
+    assert rows[("전라남도 순천시", "최우수")]["krw"] is None

@@ -331,7 +331,9 @@ class _DocContext:
             if e.norm.get("level") in _UPPER_LEVELS and e.norm.get("name") in parents
         }
         self.first_mention: dict[str, _Ent] = {}
+        self._any_mention: dict[str, _Ent] = {}
         for e in districts:
+            self._any_mention.setdefault(_dkey(e), e)
             if self.awardee_capable(e) and not _VENUE_AFTER.match(text, e.end, min(len(text), e.end + 80)):
                 self.first_mention.setdefault(_dkey(e), e)
         self.page_district: str | None = (
@@ -342,6 +344,11 @@ class _DocContext:
         self.bare_heads = self._bare_heads(ents, set(self.heads.values()))
         dateline = _DATELINE.search(text)
         self.doc_year: int | None = int(dateline.group(1)) if dateline else None
+
+    def mention_of(self, key: str) -> _Ent | None:
+        """The first mention of the government *key* that won something here: a province the
+        page also names as a region (경북도 beside 칠곡군) still wins what a sentence gives it."""
+        return self.first_mention.get(key) or self._any_mention.get(key)
 
     def awardee_capable(self, e: _Ent) -> bool:
         return e.norm.get("name") not in self.context_only or e.norm.get("name") is None
@@ -636,7 +643,7 @@ class _Extractor:
             new, unattached = self.sentence(self._sort(s, e, ents), pending)
             rows.extend(new)
             for r in new:
-                d = self.ctx.first_mention.get(r.key)
+                d = self.ctx.mention_of(r.key)
                 if d is not None and d not in self.first_awardees:
                     self.first_awardees.append(d)
             if new:
@@ -818,7 +825,7 @@ class _Extractor:
         line_end = self.text.find("\n", a.start)
         if "|" in self.text[line_start:line_end if line_end >= 0 else None] or _LIST_ITEM.match(self.text, line_start):
             return None  # a table row or list item stands alone
-        return self.ctx.first_mention.get(next(iter(keys)))
+        return self.ctx.mention_of(next(iter(keys)))
 
     def _counted(self, a: _Ent) -> bool:
         """우수 시군 5곳 발표: a tier followed by a number of winners names a class, not one government's win."""

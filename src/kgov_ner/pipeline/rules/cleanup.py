@@ -58,6 +58,10 @@ _GENERAL_CHOICE = re.compile(
     r"[ \t]*(?:(?:와|과|및|,)[ \t]*[가-힣]{1,8}[ \t]*){0,6}(?:을|를)[ \t]*"
     r"(?:가린다|가리는|가렸|가려|뽑는다|뽑는|뽑았|뽑아|선정한다|선정하는|선정했|선정해|골랐|골라)"
 )
+# a class as topic, then how many hold it: S등급은 전국에서 두 곳만, 최우수 기관은 다섯 곳뿐이다
+_COUNTED_TOPIC = re.compile(
+    rf"[ \t]*(?:은|는)[ \t]*(?:[가-힣]{{1,8}}(?:에서|에서는|중|가운데)[ \t]*)?{_COUNT}[ \t]*(?:만|뿐|에\s*그쳤|에\s*불과)"
+)
 # a goal: 최우수 기관에 도전하겠다, S등급에 도전
 _GOAL = re.compile(r"[ \t]*(?:에|을|를)[ \t]*(?:도전|오를[ \t]*수|오르겠|오르도록|오르기)")
 
@@ -171,7 +175,7 @@ def _is_class(text: str, s: int, e: int, money_starts: set[int], governed: bool 
     gap = _PRIZE_LINE_GAP.match(text, e)
     if not governed and (gap.end() in money_starts or _CLASS_MONEY.match(text, e)):
         return True  # 광역 우수기관은 5억원, 장려 2천만원, 장려상에는 시상금 없이
-    if is_counted_choice(text, e) or _COUNT_BEFORE.search(text, max(0, s - 16), s):
+    if is_counted_choice(text, e) or _COUNT_BEFORE.search(text, max(0, s - 16), s) or _COUNTED_TOPIC.match(text, e):
         return True
     return bool(_GENERAL_CHOICE.match(text, e) or _GOAL.match(text, e))
 
