@@ -387,3 +387,14 @@ def test_a_province_that_is_also_the_region_of_its_cities_keeps_its_own_prize(ro
     )
     assert rows[("전라남도", "우수")]["krw"] == 150_000_000
     assert rows[("전라남도 순천시", "최우수")]["krw"] is None
+
+
+def test_prize_money_after_a_sentence_that_only_names_the_winner(rows_of):
+    rows = rows_of(
+        "고용노동부 일자리대상에서 경남 함안군이 대상을, 경기 이천시와 충북 괴산군이 최우수상을 받았다.\n\n"
+        "함안군은 농공단지 빈 공장을 청년 공방으로 바꾼 사업으로 높은 점수를 받았다. "
+        "시상금 1억 8천만원은 내년 청년 일자리 사업에 쓰인다.\n\n"
+        "이천시는 물류 단지 채용 박람회를 열었다."
+    )
+    assert rows[("경상남도 함안군", "대상")]["krw"] == 180_000_000
+    assert rows[("경기도 이천시", "최우수")]["krw"] is None

@@ -624,6 +624,7 @@ class _Extractor:
         self.money_facts: list[tuple[str, int, bool]] = []  # (district key, krw, called a prize) from non-award sentences
         self.tier_money: dict[str, set[int]] = {}  # tier -> amounts a sentence gives each holder of it
         self.last_rows: list[_Row] = []  # the awardees of the paragraph's last award sentence
+        self.last_subject: _Ent | None = None  # the government opening the paragraph's last sentence
         self.first_awardees: list[_Ent] = []  # each government given a row, at its first one
         self.last_program: str | None = None  # the evaluation the last award sentence named
 
@@ -635,12 +636,13 @@ class _Extractor:
         starts = [x.start for x in self.ents]
         for s, e, par in self.units:
             if par != paragraph:
-                paragraph, self.last_rows = par, []
+                paragraph, self.last_rows, self.last_subject = par, [], None
             ents = self.ents[bisect.bisect_left(starts, s):bisect.bisect_left(starts, e)]
             if not ents:
                 pending = self._class_tier(s, e)
                 continue
             new, unattached = self.sentence(self._sort(s, e, ents), pending)
+            self.last_subject = self._opening_subject(s, e, ents)
             rows.extend(new)
             for r in new:
                 d = self.ctx.mention_of(r.key)
@@ -652,6 +654,17 @@ class _Extractor:
             if pending is None and not new and not any(x.label == "AWARD" for x in ents):
                 pending = self._class_tier(s, e)
         return _merge(rows, self.ctx)
+
+    def _opening_subject(self, s: int, e: int, ents: Sequence[_Ent]) -> _Ent | None:
+        """The government a sentence opens with as its subject (고성군은 …, 경남 고성군이 …),
+        if it names no other; else None."""
+        districts = [x for x in ents if x.label == "DISTRICT"]
+        if not districts or len({_dkey(d) for d in districts}) > 1:
+            return None
+        first = districts[0]
+        if first.start - s > 8 or not _SUBJECT_AFTER.match(self.text, first.end, e):
+            return None
+        return first
 
     def _class_tier(self, s: int, e: int) -> _Ent | None:
         """우수기관 3곳을 발표했다: a class counted as it is chosen (no AWARD: a class is not
@@ -1001,6 +1014,9 @@ class _Extractor:
                 if any(_SUBJECT_AFTER.match(text, d.end, e) for d in sent.districts if d.start < m.start):
                     continue
                 self.money_facts.append((self.ctx.page_district, m.norm["krw"], prize))
+            elif not sent.districts and prize and self.last_subject is not None:
+                # 고성군은 … 평가를 받았다. 시상금 2억원은 …: the subject carried from the sentence before
+                self.money_facts.append((_dkey(self.last_subject), m.norm["krw"], prize))
 
     def _lead_elsewhere(self, sent: _Sentence, m: _Ent) -> _Ent | None:
         """군은 이번 평가로 특별교부세 1억원을 받게 됐다: the government a level word before
