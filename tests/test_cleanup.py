@@ -108,3 +108,13 @@ def test_a_class_as_topic_then_how_many_hold_it():
              _span(text, "우수 기관", "AWARD", 1)]
     kept = [text[s:e] for s, e, label in drop_award_classes(text, spans) if label == "AWARD"]
     assert kept == ["우수 기관"]
+
+
+def test_a_generic_phrase_for_an_evaluation_is_no_program_but_a_name_is():
+    text = ("고용부 일자리 평가에서 최우수. 충북 시군 일자리 평가 결과 발표. ‘사회적경제 평가’ 설명회. "
+            "전북 시군 고용 창출 실적평가에서 우수. 2020년 대전시 청년 일자리 성과평가에 참여.")
+    spans = [_span(text, "고용부 일자리 평가", "PROGRAM"), _span(text, "충북 시군 일자리 평가", "PROGRAM"),
+             _span(text, "사회적경제 평가", "PROGRAM"), _span(text, "전북 시군 고용 창출 실적평가", "PROGRAM"),
+             _span(text, "2020년 대전시 청년 일자리 성과평가", "PROGRAM")]
+    kept = [text[s:e] for s, e, _ in drop_award_classes(text, spans)]
+    assert kept == ["사회적경제 평가", "전북 시군 고용 창출 실적평가", "2020년 대전시 청년 일자리 성과평가"]

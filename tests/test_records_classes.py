@@ -398,3 +398,35 @@ def test_prize_money_after_a_sentence_that_only_names_the_winner(rows_of):
     )
     assert rows[("경상남도 함안군", "대상")]["krw"] == 180_000_000
     assert rows[("경기도 이천시", "최우수")]["krw"] is None
+
+
+def test_winners_listed_on_the_line_after_their_tier(rows_of):
+    rows = rows_of(
+        "최우수구에는 성동구가 뽑혔다.\n\n"
+        "우수구로는 아래 세 곳이 뽑혔다.\n"
+        "△마포구 △강동구 △노원구\n\n"
+        "우수구는 구마다 6천만원을 받는다."
+    )
+    assert {("서울특별시 마포구", "우수"), ("서울특별시 강동구", "우수"), ("서울특별시 노원구", "우수")} <= set(rows)
+    assert rows[("서울특별시 강동구", "우수")]["krw"] == 60_000_000
+
+
+def test_amounts_in_parentheses_inside_a_run_of_winners_and_a_ceiling(rows_of):
+    rows = rows_of(
+        "국무총리상은 광역 부문 부산광역시(1억 5천만원), 기초 부문 전남 영광군(1억 5천만원)에 돌아갔다. "
+        "경기 구리시 등 30곳은 우수상을 받았으며, 우수상에는 최대 3천만원의 인센티브가 차등 지급된다."
+    )
+    assert rows[("부산광역시", "국무총리")]["krw"] == 150_000_000
+    assert rows[("전라남도 영광군", "국무총리")]["krw"] == 150_000_000
+    assert rows[("경기도 구리시", "우수")]["krw"] is None
+
+
+def test_a_subheadline_item_about_money_does_not_carry_the_item_before_it(rows_of):
+    rows = rows_of(
+        "북구, 부산시 일자리 평가 3년 연속 ‘우수’\n"
+        "- 청년 정책 평가에서도 장려\n"
+        "- 시상금 3천만 원은 청년 인턴 지원에\n\n"
+        "북구는 부산시가 실시한 ‘2024년 부산시 구·군 일자리 평가’에서 우수 기관으로 뽑혔다."
+    )
+    assert rows[("부산광역시 북구", "장려")]["krw"] is None
+    assert rows[("부산광역시 북구", "장려")]["streak"] is None

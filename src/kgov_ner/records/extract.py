@@ -167,6 +167,7 @@ _KLASS = {"광역": "upper", "기초": "lower"}  # the class word → the class 
 _CLASS_SCOPE = re.compile(r"(광역|기초)(?:자치단체|지자체|단체)?\s*(?:부문|분야)(?:에서는|에서|에는|의|은|는)?(?![가-힣])")
 _LIST_ITEM = re.compile(r"[ \t]*[-△▲○●■□◇◆•·*ㆍ|]")
 # 광역 부문 최우수 기관은 나오지 않았다, 우수상은 받지 못했다: no one holds it.
+_LIST_MARKS = re.compile(r"[△▲▷▶○●■□◇◆•·ㆍ,、\-*.()]|및|와|과")
 _NEGATED = re.compile(r"지\s*(?:않았|않는다|않은|못했|못한|못하|못해)|(?<![가-힣])없었다|(?<![가-힣])없다")
 _SELECTED = re.compile(r"선정|뽑혔|뽑혀|뽑힌|지정")
 # 시는/도가 …: a government referred to by its level; it blocks a money tie
@@ -738,10 +739,25 @@ class _Extractor:
         selected = None
         if pending is not None:
             selected = next((g for g in sent.groups if _SELECTED.search(self.text, g.end, sent.end)), None)
+        if pending is not None and selected is None and self._bare_list(sent):
+            # 우수구로는 다음 세 곳이 선정됐다. / △강서구 △동대문구 △관악구
+            selected = _Group([d for g in sent.groups for d in g.members])
         if selected is None:
             self.money_without_award(sent)
             return []
         return self.rows_for(sent, [(pending, selected)])
+
+    def _bare_list(self, sent: _Sentence) -> bool:
+        """Whether the sentence is only a list of governments (△강서구 △동대문구, 경북 의성군·청송군)."""
+        if not sent.groups or len(sent.districts) != sum(len(g.members) for g in sent.groups):
+            return False
+        pos, words = sent.start, _region_words()
+        for d in sent.districts + [None]:
+            gap = self.text[pos:d.start if d is not None else sent.end]
+            if any(w not in words for w in _LIST_MARKS.sub(" ", gap).split()):
+                return False
+            pos = d.end if d is not None else pos
+        return True
 
     def _tier_then_its_districts(self, sent: _Sentence, given: list[list[_Group | None]]) -> None:
         """Rules 1 and 2: a tier followed by 에/는 (or a bare colon), or by a relative verb,
@@ -917,6 +933,8 @@ class _Extractor:
         for m in sent.money:
             if m.start in done or _SPENDING_AFTER.match(self.text, m.end, sent.end):
                 continue
+            if _NOT_PRIZE_BEFORE.search(self.text, max(sent.start, m.start - 8), m.start):
+                continue  # 최대 4천만원: a ceiling, not what the winner gets
             before = [o for o in owners if o[0] < m.start]
             if before:
                 owner = before[-1]
@@ -1057,6 +1075,9 @@ class _Extractor:
             return
         if any(_SUBJECT_AFTER.match(text, d.end, e) for d in sent.districts if d.start < m.start):
             return
+        line_start = text.rfind("\n", 0, m.start) + 1
+        if _LIST_ITEM.match(text, line_start):
+            return  # a list item (a subheadline's - line) stands alone
         rows = self.last_rows
         levels = {r.level for r in rows}
         if any(not levels & set(_PRONOUN_LEVELS[p.group(1)]) for p in _PRONOUN_SUBJECT.finditer(text, sent.start, m.start)):
@@ -1090,8 +1111,9 @@ class _Extractor:
 
 # ----------------------------------------------------------------- prize schedules
 
-# 한 곳당, 기관당, 한 곳에 (…씩): the amount is for each holder.
-_PER_ONE = r"(?:(?:한\s*)?(?:곳|기관|시군|시·군|자치구|지자체)\s*당\s*|한\s*곳에(?:는)?\s+)"
+# 한 곳당, 기관당, 한 곳에 (…씩), 구마다: the amount is for each holder.
+_PER_ONE = (r"(?:(?:한\s*)?(?:곳|기관|시군|시·군|자치구|지자체)\s*당\s*|한\s*곳에(?:는)?\s+"
+            r"|(?:곳|기관|시군|시·군|자치구|지자체|구|군|시)\s*마다\s+)")
 _PER_ONE_AT = re.compile(_PER_ONE)  # 한 곳에 2천만원씩 names no number of winners
 # Between who gets an amount and the amount, in a prize schedule: a particle, 각/각각,
 # 한 곳당, or the parenthesis the amount stands in (당진군·홍성군(각 7천만원)).
@@ -1151,8 +1173,15 @@ def _holders(text: str, inside: Sequence[_Ent], s: int, e: int) -> list[_Holder]
     of districts, tiers, numbers of winners."""
     from kgov_ner.pipeline.normalize import normalize_award
 
-    out = [_Holder(g.start, g.end, keys=tuple(_dkey(d) for d in g.members))
-           for g in _groups(text, [x for x in inside if x.label == "DISTRICT"])]
+    money_starts = [x.start for x in inside if x.label == "MONEY"]
+    out = []
+    for g in _groups(text, [x for x in inside if x.label == "DISTRICT"]):
+        k = bisect.bisect_left(money_starts, g.start)
+        if k < len(money_starts) and money_starts[k] < g.end:
+            # 울산광역시(2억원), 기초 부문 횡성군(2억원): amounts inside the run, each member its own holder
+            out += [_Holder(d.start, d.end, keys=(_dkey(d),)) for d in g.members]
+        else:
+            out.append(_Holder(g.start, g.end, keys=tuple(_dkey(d) for d in g.members)))
     out += [_Holder(a.start, a.end, tier=a.norm["tier"], klass=a.klass)
             for a in inside if a.label == "AWARD" and a.norm.get("tier")]
     inside_starts = [x.start for x in inside]
@@ -1474,8 +1503,8 @@ def _bare_head(level: str, ctx: _DocContext, keys_by_level: dict[str | None, set
 
 
 def _headline_streak(ex: _Extractor, rows: list[_Row]) -> None:
-    """Rows of one government without a streak take N of an ``N년 연속`` in one of the
-    article's first lines with entities (its headline, a caption before it) that names it."""
+    """The page's one row, without a streak, takes N of an ``N년 연속`` in one of the
+    article's first lines with entities (its headline, a caption before it) that names its winner."""
     starts = [x.start for x in ex.ents]
     lines = ((s, e, _within(ex.ents, starts, s, e)) for s, e, _ in ex.units)
     for s, e, inside in [line for line in lines if line[2]][:3]:
@@ -1514,7 +1543,7 @@ def extract_records(doc, file: str = "") -> list[dict]:
     keys_by_level: dict[str | None, set[str]] = {}
     for r in rows:
         keys_by_level.setdefault(r.level, set()).add(r.key)
-    if len(per_district) == 1:  # one winner: a streak the headline gives it (안성시, 3년 연속 … 수상)
+    if len(rows) == 1:  # one win: a streak the headline gives its winner (안성시, 3년 연속 … 수상)
         _headline_streak(ex, rows)
     out = []
     for r in rows:

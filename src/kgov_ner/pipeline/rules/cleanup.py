@@ -22,6 +22,7 @@ hundred pages, does not always keep:
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from typing import Callable, Sequence
 
@@ -123,10 +124,31 @@ def quoted_rule_programs(text: str, rule_spans: Sequence[Span3]) -> list[Span3]:
 _TIER_ONLY = re.compile(r"(?:(?:광역|기초)(?:자치단체|지자체)?\s*)?(?:종합\s*)?(?:대상|최우수|우수|장려|특별|노력|모범)(?:상|기관|시군|구|군)?")
 
 
+_GENERIC_MAX = 40  # characters: a generic phrase is short (and the pattern is tried on short spans only)
+
+
+@functools.lru_cache(maxsize=None)
+def _generic_program() -> re.Pattern:
+    """An unquoted generic phrase for an evaluation (행안부 일자리 평가, 경남 시군 일자리 평가,
+    구·군 일자리 평가, 사회적경제 평가): who evaluates whom, then only a generic topic — no name
+    (the contract: a bare generic phrase is not a PROGRAM)."""
+    from kgov_ner.resources.gazetteer import default_gazetteer
+
+    regions = "|".join(sorted(default_gazetteer().region_words(), key=len, reverse=True))
+    who = (rf"(?:{regions}|[가-힣]{{1,3}}(?:도|시)|행안부|행자부|안행부|고용부|노동부|정부(?:·시)?"
+           r"|시군|시·군|구·군|군·구|자치구|시·도|전국|광역|기초|도|시|군|구)")
+    topic = r"(?:일자리|고용|사회적경제|노인\s*일자리|어르신\s*일자리|청년\s*일자리)(?:\s*(?:사업|분야|관련|창출))?"
+    return re.compile(rf"(?:(?:19|20)[0-9]{{2}}년?\s*)?(?:{who}\s*)*{topic}\s*평가")
+
+
 def drop_award_classes(text: str, spans: Sequence[Span3]) -> list[Span3]:
     """``spans`` without the AWARD spans that name a class of winners in general (nor
-    PROGRAM spans that are only a class and a tier, 광역 최우수)."""
-    spans = [x for x in spans if not (x[2] == "PROGRAM" and _TIER_ONLY.fullmatch(text, x[0], x[1]))]
+    PROGRAM spans that are only a class and a tier, 광역 최우수, or an unquoted generic
+    phrase, 행안부 일자리 평가)."""
+    spans = [x for x in spans if not (x[2] == "PROGRAM" and (
+        _TIER_ONLY.fullmatch(text, x[0], x[1])
+        or (x[1] - x[0] <= _GENERIC_MAX and _generic_program().fullmatch(text, x[0], x[1])
+            and not (x[0] and text[x[0] - 1] in _OPEN_QUOTES))))]
     money = {s for s, _, label in spans if label == "MONEY"}
     district_ends = sorted(e for _, e, label in spans if label == "DISTRICT")
     # the first entity after each point: (start, label), sorted
