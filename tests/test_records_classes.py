@@ -430,3 +430,13 @@ def test_a_subheadline_item_about_money_does_not_carry_the_item_before_it(rows_o
     )
     assert rows[("부산광역시 북구", "장려")]["krw"] is None
     assert rows[("부산광역시 북구", "장려")]["streak"] is None
+
+
+def test_a_count_opening_a_paragraph_refers_to_the_winners_before_it(rows_of):
+    rows = rows_of(
+        "행정안전부 평가에서 경북 영주시와 전남 곡성군이 최우수 기관으로 뽑혔다.\n\n"
+        "두 곳은 행정안전부 장관 표창과 함께 특별교부세 8천만원씩을 받는다. 충남 금산군은 우수기관으로 뽑혀 4천만원을 받는다."
+    )
+    assert rows[("경상북도 영주시", "최우수")]["krw"] == 80_000_000
+    assert rows[("전라남도 곡성군", "최우수")]["krw"] == 80_000_000
+    assert rows[("충청남도 금산군", "우수")]["krw"] == 40_000_000

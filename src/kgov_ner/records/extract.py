@@ -626,6 +626,7 @@ class _Extractor:
         self.tier_money: dict[str, set[int]] = {}  # tier -> amounts a sentence gives each holder of it
         self.last_rows: list[_Row] = []  # the awardees of the paragraph's last award sentence
         self.last_subject: _Ent | None = None  # the government opening the paragraph's last sentence
+        self.page_last_rows: list[_Row] = []  # the awardees of the page's last award sentence
         self.first_awardees: list[_Ent] = []  # each government given a row, at its first one
         self.last_program: str | None = None  # the evaluation the last award sentence named
 
@@ -650,7 +651,7 @@ class _Extractor:
                 if d is not None and d not in self.first_awardees:
                     self.first_awardees.append(d)
             if new:
-                self.last_rows = new
+                self.last_rows = self.page_last_rows = new
             pending = unattached
             if pending is None and not new and not any(x.label == "AWARD" for x in ents):
                 pending = self._class_tier(s, e)
@@ -833,6 +834,8 @@ class _Extractor:
                 continue
             if len(names) == 1 and _head_fits(a, sent.groups[0]) and not self._counted(a):
                 given[i].append(_Group([sent.groups[0].members[0]]))
+            elif not sent.groups and (referred := self._referred_group(sent, a)) is not None:
+                given[i].append(referred)
             elif not sent.groups and self.ctx.page_district is not None:
                 given[i].append(None)  # the page's district
             elif not sent.groups and self._lead_of_level(sent) is not None:
@@ -842,6 +845,18 @@ class _Extractor:
             elif not sent.groups:
                 unattached = a
         return unattached
+
+    def _referred_group(self, sent: _Sentence, a: _Ent) -> _Group | None:
+        """두 곳은 장관 표창과 함께 …: the awardees of the paragraph's last award sentence (or,
+        opening a paragraph, of the one before), referred to by their number before the award."""
+        refs = list(_REFERENT.finditer(self.text, sent.start, a.start))
+        # a referent opening a paragraph refers back to the paragraph before
+        rows = self.last_rows or (self.page_last_rows if refs and refs[0].start() == sent.start else [])
+        keys = list(dict.fromkeys(r.key for r in rows))
+        if not refs or len(keys) < 2 or _count_of(refs[-1]) != len(keys):
+            return None
+        members = [self.ctx.mention_of(k) for k in keys]
+        return _Group(members) if all(members) else None
 
     def _carried_subject(self, a: _Ent) -> _Ent | None:
         """시는 … 우수상을 받았다. 이어 경남도가 발표한 ‘…’에서는 최우수에 올라 …: a tier with no
