@@ -440,3 +440,16 @@ def test_a_count_opening_a_paragraph_refers_to_the_winners_before_it(rows_of):
     assert rows[("경상북도 영주시", "최우수")]["krw"] == 80_000_000
     assert rows[("전라남도 곡성군", "최우수")]["krw"] == 80_000_000
     assert rows[("충청남도 금산군", "우수")]["krw"] == 40_000_000
+
+
+def test_the_evaluation_named_after_a_caption_and_a_two_line_headline(rows_of):
+    rows = rows_of(
+        "오민재 논산시장(오른쪽)이 9일 도청에서 최우수 기관 상패를 받고 있다. /충남도 제공\n\n"
+        "논산시, 충남도 고용 평가 ‘최우수 기관’\n"
+        "당진시 우수, 서천군 장려… 포상금 모두 6천만원\n\n"
+        "충청남도는 15개 시군을 대상으로 ‘2022 충청남도 시군 고용 안정 평가’를 벌여 세 시군을 수상 기관으로 정했다."
+    )
+    from kgov_ner.records.score import program_match_key
+
+    got = rows[("충청남도 당진시", "우수")]["program"]
+    assert program_match_key(got) == program_match_key("충청남도 시군 고용 안정 평가")

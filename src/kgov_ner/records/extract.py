@@ -387,7 +387,8 @@ class _DocContext:
 
     def _main_program(self, progs: list[_Ent], ents: list[_Ent], sentences: list[tuple[int, int]]) -> str | None:
         """The evaluation most named in the headline, the lead and the sentences that
-        state an award; failing that, the program most named there."""
+        state an award; failing that, the program most named there; failing both, the
+        first evaluation the page names."""
         starts = [x.start for x in ents]
         award_sents = [
             (s, e) for s, e in sentences if any(a.label == "AWARD" for a in _within(ents, starts, s, e))
@@ -408,7 +409,8 @@ class _DocContext:
                 main[name] += 1
                 first.setdefault(name, p.start)
         if not main:
-            return None
+            # the lead pushed down (captions first): the first evaluation the page names
+            return next((self.program_name(p) for p in progs if self.is_evaluation(p)), None)
         best = max(main, key=lambda n: (main[n], *self.program_rank(n), -first[n]))
         # a headline named twice (page title and article) does not outvote the formal name
         formal = [n for n in main if self.is_formal_of(n, best)]
