@@ -26,6 +26,8 @@ CASES = [
     ("OFFICIAL", "제천시(시장 윤서진)는 계획을 밝혔다.", [("제천시", "DISTRICT"), ("윤서진", "OFFICIAL")], []),
     ("OFFICIAL", "오태식 경상남도 일자리경제국장이 발표했다.", [("오태식", "OFFICIAL"), ("경상남도", "DISTRICT")], []),
     ("OFFICIAL", "최은비 고창군수는 소감을 말했다.", [("최은비", "OFFICIAL")], []),
+    # Kiwi reads 조화오 as 조화+(이)+오, a noun, a dropped copula and an ending
+    ("OFFICIAL", "조화오 강서구청장은 소감을 밝혔다.", [("조화오", "OFFICIAL")], []),
     ("OFFICIAL-neg", "[한빛일보 조하늘 기자] 마포구가 선정됐다.", [("마포구", "DISTRICT")], ["조하늘"]),
     ("OFFICIAL-neg", "이번 구청장 간담회에는 주민이 참석했다.", [], ["이번"]),
     ("OFFICIAL-neg", "서울 성동구(구청장 임도윤)가 발표했다.", [("성동구", "DISTRICT"), ("임도윤", "OFFICIAL")], ["서울"]),

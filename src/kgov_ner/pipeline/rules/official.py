@@ -81,12 +81,14 @@ def _looks_like_name(word: str, morphs: Sequence[MorphInfo] | None, strong_conte
 def _not_a_phrase(morphs: Sequence[MorphInfo]) -> bool:
     """Right before a title, a name-shaped word is a name unless Kiwi reads it as
     a noun with its particle (조직+을) or a whole known noun with a verb (선정+된,
-    참석+한). Unknown names come out in odd pieces (정유+나, 육+정+하+ㄴ): those stay."""
+    참석+한). Unknown names come out in odd pieces (정유+나, 육+정+하+ㄴ, 권태+이+오): those stay."""
     if len(morphs) == 2 and morphs[1].tag.startswith("J") and morphs[0].tag.startswith("NN"):
         return False
     verb = next((j for j, m in enumerate(morphs) if m.tag.startswith(("V", "E", "XSV", "XSA"))), None)
     if verb is None:
         return True
+    if verb > 0 and morphs[verb - 1].tag.startswith("NN") and morphs[verb].tag in ("EC", "EF"):
+        return True  # 권태오 read as 권태+(이)+오: a noun, a dropped copula and an ending are no phrase before a title
     head = morphs[:verb]
     return bool(head) and not (len(head) == 1 and head[0].tag.startswith("NN") and len(head[0].form) >= 2)
 
