@@ -118,3 +118,9 @@ def test_a_generic_phrase_for_an_evaluation_is_no_program_but_a_name_is():
              _span(text, "2020년 대전시 청년 일자리 성과평가", "PROGRAM")]
     kept = [text[s:e] for s, e, _ in drop_award_classes(text, spans)]
     assert kept == ["사회적경제 평가", "전북 시군 고용 창출 실적평가", "2020년 대전시 청년 일자리 성과평가"]
+
+
+def test_a_counted_class_before_money_words_is_no_award():
+    text = "안행부, 우수 자치단체 14곳에 특별교부세 9억원"
+    spans = [_span(text, "우수 자치단체", "AWARD"), _span(text, "9억원", "MONEY")]
+    assert drop_award_classes(text, spans) == [_span(text, "9억원", "MONEY")]

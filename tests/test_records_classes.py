@@ -453,3 +453,43 @@ def test_the_evaluation_named_after_a_caption_and_a_two_line_headline(rows_of):
 
     got = rows[("충청남도 당진시", "우수")]["program"]
     assert program_match_key(got) == program_match_key("충청남도 시군 고용 안정 평가")
+
+
+def test_class_words_before_tiers_with_counts_in_one_schedule(rows_of):
+    rows = rows_of(
+        "광역에서는 최우수기관에 충청북도, 우수기관에 광주광역시가 올랐다. 기초에서는 경북 김천시, 전남 보성군, "
+        "부산 금정구가 최우수기관으로 뽑혔고, 기초 우수기관에는 충남 홍성군, 경기 안성시 등 10곳이 올랐다.\n\n"
+        "광역 최우수는 2억원, 광역 우수는 1억원을 받고, 기초 최우수 세 곳에는 7천만원씩, "
+        "기초 우수 10곳에는 곳당 3천만원이 돌아간다."
+    )
+    assert rows[("경상북도 김천시", "최우수")]["krw"] == 70_000_000
+    assert rows[("충청남도 홍성군", "우수")]["krw"] == 30_000_000
+    assert rows[("광주광역시", "우수")]["krw"] == 100_000_000
+
+
+def test_a_win_told_as_past_experience_and_its_money_are_not_this_years(rows_of):
+    rows = rows_of(
+        "경남 고성군이 ‘2016년 경상남도 시군 일자리 평가’에서 장려상을 받았다.\n\n"
+        "군은 이번 수상으로 도 상사업비 2,000만 원을 받는다.\n\n"
+        "고성군은 2014년 같은 평가에서 우수에 들어 상사업비 4,000만 원을 받은 바 있다."
+    )
+    assert set(rows) == {("경상남도 고성군", "장려")}
+    assert rows[("경상남도 고성군", "장려")]["krw"] == 20_000_000
+
+
+def test_money_in_the_heads_quote_and_a_ceiling_for_a_tier(rows_of):
+    rows = rows_of(
+        "대구시는 ‘2022 대구광역시 구·군 일자리 종합평가’에서 달성군이 최우수를 차지했다고 밝혔다. "
+        "우수는 수성구, 장려는 서구에 돌아갔다.\n\n"
+        "시는 수상한 세 곳에 상사업비 9천만원을 등급에 따라 나눠 주며, 최우수에는 최대 5천만원까지 준다.\n\n"
+        "표은결 달성군수는 “상사업비 4천만원은 청년 통근 버스를 늘리는 데 쓰겠다”고 밝혔다."
+    )
+    assert rows[("대구광역시 달성군", "최우수")]["krw"] == 40_000_000
+    assert rows[("대구광역시 수성구", "우수")]["krw"] is None
+
+
+def test_a_list_item_tier_before_a_region_word_and_a_district_that_ends_a_sentence(rows_of):
+    rows = rows_of("최우수기관은 경상남도, 우수기관은 대구광역시다.\n"
+                   "- 우수 전북 남원시, 충남 서산시 각 2천만원\n")
+    assert {("대구광역시", "우수"), ("전북특별자치도 남원시", "우수"), ("충청남도 서산시", "우수")} <= set(rows)
+    assert rows[("충청남도 서산시", "우수")]["krw"] == 20_000_000

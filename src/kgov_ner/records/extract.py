@@ -104,6 +104,7 @@ COLUMNS = (
 # ----------------------------------------------------------------- patterns
 
 _CLOSE_QUOTES = "’'”\"」』》〉"
+_QUOTE_PAIRS = (("“", "”"), ("‘", "’"))  # the quotes a speaker opens, and their ends
 # Between two districts of one group: separators, spaces, a parenthesis
 # such as (구청장 김선갑) after the first one, and the words that place the
 # next one (광역 경상북도, 기초 전북 완주군): see :func:`_place_words`.
@@ -201,8 +202,11 @@ _PRIZE_WORD = re.compile(r"인센티브|시상금|상금|포상금|교부세|교
 _NOT_PRIZE_BEFORE = re.compile(r"(?:1인당|인당|명당|최대|최고|월)\s*$")
 # Past wins cited for a streak: 2018년 장려, 2019년 우수에 이어 (not this year's awards).
 _PAST_YEAR_BEFORE = re.compile(r"(?:19|20)[0-9]{2}\s*년(?:에는?|엔)?\s*[‘'\"“]?$|지난해\s*[‘'\"“]?$|전년\s*[‘'\"“]?$")
-_PAST_AFTER = re.compile(r"[^.。]{0,40}?(?:에\s*이어|에\s*이은|에\s*머물렀|에서\s*올해)|\s*[,、]\s*(?:그리고\s*)?올해(?![가-힣])|\s*(?:을\s*받은\s*|를\s*받은\s*)?(?:이후|이래)(?![가-힣])")
+_PAST_AFTER = re.compile(r"\s+이어(?![가-힣])|[^.。]{0,40}?(?:에\s*이어|에\s*이은|에\s*머물렀|에서\s*올해)|\s*[,、]\s*(?:그리고\s*)?올해(?![가-힣])|\s*(?:을\s*받은\s*|를\s*받은\s*)?(?:이후|이래)(?![가-힣])")
 # 지난해 (같은 평가에서) … 받은: a relative clause about the last edition's winner.
+# a past year or last year earlier in the clause, and a win told as past experience after the tier
+_PAST_CLAUSE_BEFORE = re.compile(r"(?:(?:19|20)[0-9]{2}\s*년|지난해|작년|전년)[^.。\n]{0,25}$")
+_EXPERIENCE_AFTER = re.compile(r"[^.。\n]{0,30}?(?:바\s*(?:가\s*)?있|에\s*그쳐|에\s*그쳤|에\s*그친|에\s*머물)")
 _LAST_TIME_CLAUSE = re.compile(r"(?:지난해|작년|전년도?)\s+[^.,。\n]{0,25}$")
 _WON_RELATIVE = re.compile(rf"[{_CLOSE_QUOTES}]*\s*(?:을|를)\s*(?:받은|받았던|수상한|수상했던|차지한|차지했던)(?![가-힣])")
 # A dateline: 2018.06.21, 2018-06-21, 2018년 6월 21일, 2018. 5. 29.
@@ -409,8 +413,19 @@ class _DocContext:
                 main[name] += 1
                 first.setdefault(name, p.start)
         if not main:
-            # the lead pushed down (captions first): the first evaluation the page names
-            return next((self.program_name(p) for p in progs if self.is_evaluation(p)), None)
+            # the lead pushed down (captions first): the first evaluation the page names in a
+            # sentence whose governments are evaluators only (충청남도는 … ‘…평가’를 벌여), not
+            # an event a government held (양천구에서는 ‘… 경진대회’를 열어)
+            sent_starts = [s for s, _ in sentences]
+            for p in progs:
+                k = bisect.bisect_right(sent_starts, p.start) - 1
+                if k < 0 or not self.is_evaluation(p):
+                    continue
+                s, e = sentences[k]
+                if all(x.norm.get("name") in self.context_only
+                       for x in _within(ents, starts, s, e) if x.label == "DISTRICT"):
+                    return self.program_name(p)
+            return None
         best = max(main, key=lambda n: (main[n], *self.program_rank(n), -first[n]))
         # a headline named twice (page title and article) does not outvote the formal name
         formal = [n for n in main if self.is_formal_of(n, best)]
@@ -612,7 +627,10 @@ class _Extractor:
         self.ents = _doc_entities(doc)
         self.units = _units(self.text, [(s.start_char, s.end_char) for s in sentences(doc)])
         self.sentences = [(s, e) for s, e, _ in self.units]
-        self.ents = [x for x in self.ents if not (x.label == "AWARD" and _past_award(self.text, x))]
+        past = [x for x in self.ents if x.label == "AWARD" and _past_award(self.text, x)]
+        self.past_ends = [x.end for x in past]  # sorted: where a past win cited ends
+        self.ents = [x for x in self.ents if x not in past]
+        self.ent_starts = [x.start for x in self.ents]
         unit_starts = [u[0] for u in self.units]
         district_starts = [x.start for x in self.ents if x.label == "DISTRICT"]
         for x in self.ents:
@@ -1027,6 +1045,8 @@ class _Extractor:
                 continue
             if _NOT_PRIZE_BEFORE.search(text, max(sent.start, m.start - 8), m.start):
                 continue  # 1인당 최대 1천만원: a grant or a wage, not a prize
+            if _within_ends(self.past_ends, sent.start, m.start):
+                continue  # 2013년 우수에 들어 5천만원을 받은 바 있다: the money of a past win
             before = [g for g in sent.groups if g.end <= m.start]
             if self.referred_money(sent, m, before[-1].end if before else sent.start):
                 continue
@@ -1041,6 +1061,8 @@ class _Extractor:
                     continue
                 for d in g.members:
                     self.money_facts.append((_dkey(d), m.norm["krw"], prize))
+            elif not sent.groups and prize and (speaker := self._speaker_of(sent, m)) is not None:
+                self.money_facts.append((speaker, m.norm["krw"], prize))
             elif not sent.groups and (lead := self._lead_elsewhere(sent, m)) is not None:
                 self.money_facts.append((_dkey(lead), m.norm["krw"], prize))
             elif self.last_rows and not sent.groups:
@@ -1052,6 +1074,21 @@ class _Extractor:
             elif not sent.districts and prize and self.last_subject is not None:
                 # 고성군은 … 평가를 받았다. 시상금 2억원은 …: the subject carried from the sentence before
                 self.money_facts.append((_dkey(self.last_subject), m.norm["krw"], prize))
+
+    def _speaker_of(self, sent: _Sentence, m: _Ent) -> str | None:
+        """울주군수는 “상사업비 5천만원은 …에 쓰겠다”: the government whose head speaks the
+        quote the amount stands in."""
+        opened = [at for at, close in ((self.text.rfind(o, sent.start, m.start), c) for o, c in _QUOTE_PAIRS)
+                  if at >= 0 and close not in self.text[at:m.start]]
+        if not opened:
+            return None
+        open_at = max(opened)
+        heads = [
+            x for x in _within(self.ents, self.ent_starts, sent.start, open_at)
+            if x.label == "OFFICIAL" and x.norm.get("district")
+            and (x.norm.get("role") or "").strip().endswith(HEAD_TITLES) and not (x.norm.get("role") or "").startswith("부")
+        ]
+        return heads[-1].norm["district"] if heads else None
 
     def _lead_elsewhere(self, sent: _Sentence, m: _Ent) -> _Ent | None:
         """군은 이번 평가로 특별교부세 1억원을 받게 됐다: the government a level word before
@@ -1101,6 +1138,8 @@ class _Extractor:
             return
         if len({r.key for r in rows}) > 1 and not (_each(text, m, e) or _EACH_WORD.search(text, sent.start, m.start)):
             return
+        if len({r.key for r in rows}) == 1:
+            rows = rows[:1]  # one government, two wins (최우수… 마을기업 평가도 우수): its first, main one
         for r in rows:
             if r.krw is None:
                 r.krw = m.norm["krw"]
@@ -1120,6 +1159,8 @@ class _Extractor:
                 continue
             if _TOTAL_BEFORE.search(text[max(sent.start, x.start - 8):x.start]):
                 continue
+            if _NOT_PRIZE_BEFORE.search(text, max(sent.start, x.start - 8), x.start):
+                continue  # A등급 사업에 최대 1억 원까지: a ceiling
             each = _each(text, x, e)
             for a in waiting:
                 self.tier_money.setdefault(a.norm["tier"], set()).add((x.norm["krw"], each))
@@ -1145,6 +1186,7 @@ _TIER_WORD = re.compile(
     r"(?:\s*(?:수상\s*)?(?:기관|시군|시·군|지자체|자치단체|자치구|구|군|시))?"
     r"(?=(?:은|는|이|가|에는|에게|에|엔|와|과)?(?![가-힣]))"
 )
+_TIER_AFTER = re.compile(r"\s*(?:" + _TIER_WORD.pattern + ")")
 # Winners referred to by their number: 두 곳은 각각, 나머지 네 곳 각.
 _COUNTED = re.compile(
     _COUNT + r"(?:(?:곳|시군|시·군|자치구|기관|자치단체|지자체)(?=(?:은|는|에는|에|이|가)?(?![가-힣]))"
@@ -1177,6 +1219,12 @@ class _Holder:
 def _within(ents: Sequence[_Ent], starts: Sequence[int], s: int, e: int) -> Sequence[_Ent]:
     """The entities (sorted, with their *starts*) that start in ``[s, e)``."""
     return ents[bisect.bisect_left(starts, s):bisect.bisect_left(starts, e)]
+
+
+def _within_ends(ends: Sequence[int], a: int, b: int) -> bool:
+    """Whether one of the sorted positions *ends* lies in ``[a, b]``."""
+    k = bisect.bisect_left(ends, a)
+    return k < len(ends) and ends[k] <= b
 
 
 def _covered(ents: Sequence[_Ent], starts: Sequence[int], a: int, b: int) -> bool:
@@ -1214,6 +1262,8 @@ def _holders(text: str, inside: Sequence[_Ent], s: int, e: int) -> list[_Holder]
     tiered = [h for h in out if h.tier]
     tier_ends = [h.end for h in tiered]
     for m in _CLASS_HOLDER.finditer(text, s, e):
+        if _TIER_AFTER.match(text, m.end()):
+            continue  # 기초 최우수 세 곳에는: the class of the tier after it, no holder of its own
         k = bisect.bisect_right(tier_ends, m.start()) - 1
         if k >= 0 and not _covered(inside, inside_starts, m.start(), m.end()):
             out.append(_Holder(m.start(), m.end(), tier=tiered[k].tier, klass=_KLASS[m.group(1)]))
@@ -1222,7 +1272,7 @@ def _holders(text: str, inside: Sequence[_Ent], s: int, e: int) -> list[_Holder]
     # many hold it — one holder
     for i in range(len(out) - 1, 0, -1):
         h, prev = out[i], out[i - 1]
-        between = _CLASS_NOUN.fullmatch(text, prev.end, h.start) if h.count and prev.tier else None
+        between = _CLASS_NOUN.fullmatch(text, prev.end, h.start) if h.count and not h.tier and prev.tier else None
         if between is not None:
             klass = _KLASS.get(between.group(1) or "") or h.klass or prev.klass
             out[i - 1:i + 1] = [_Holder(prev.start, h.end, tier=prev.tier, count=h.count, klass=klass)]
@@ -1388,6 +1438,8 @@ def _past_award(text: str, a: _Ent) -> bool:
     before = text[max(0, a.start - 12):a.start]
     if _PAST_YEAR_BEFORE.search(before) and _PAST_AFTER.match(text, a.end):
         return True
+    if _PAST_CLAUSE_BEFORE.search(text, max(0, a.start - 30), a.start) and _EXPERIENCE_AFTER.match(text, a.end):
+        return True  # 2013년 같은 평가에서 우수에 들어 … 받은 바 있다, 지난해 … 장려에 그쳐
     return bool(_LAST_TIME_CLAUSE.search(text, max(0, a.start - 30), a.start) and _WON_RELATIVE.match(text, a.end))
 
 

@@ -138,7 +138,8 @@ def find_awards(text: str) -> Iterator[Candidate]:
             yield Candidate(m.start("tier"), m.end("tier"), "AWARD", "bare-tier", 2)
     # A list of winners by tier: the tier opens the line, its districts follow.
     for m in _tier_item_regex().finditer(text):
-        after = district_regex().match(text, m.end())
+        region = _region_prefix().match(text, m.end())  # - 우수 충북 증평군, 경남 사천시
+        after = district_regex().match(text, region.end() if region else m.end())
         if after and is_particle_run(rest_of_word(text, after.end())):
             yield Candidate(m.start("tier"), m.end("tier"), "AWARD", "tier-item", 2)
     for rule, regex in _award_regexes().items():
