@@ -124,3 +124,10 @@ def test_a_counted_class_before_money_words_is_no_award():
     text = "안행부, 우수 자치단체 14곳에 특별교부세 9억원"
     spans = [_span(text, "우수 자치단체", "AWARD"), _span(text, "9억원", "MONEY")]
     assert drop_award_classes(text, spans) == [_span(text, "9억원", "MONEY")]
+
+
+def test_a_short_quote_the_model_cut_at_its_district_is_one_program_without_a_rule_span():
+    text = "구는 ‘서구 청년 잇다 공방’을 열었고 ‘동구’ 주민도 찾았다."
+    model = [_span(text, "서구", "DISTRICT"), _span(text, "청년 잇다 공방", "PROGRAM"), _span(text, "동구", "DISTRICT")]
+    joined = rejoin_quoted_programs(model, quoted_rule_programs(text, []))
+    assert joined == [_span(text, "서구 청년 잇다 공방", "PROGRAM"), _span(text, "동구", "DISTRICT")]

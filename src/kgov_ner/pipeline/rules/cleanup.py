@@ -111,14 +111,26 @@ def _program_pieces(rule: Span3, pieces: list[Span3]) -> bool:
 
 
 def quoted_rule_programs(text: str, rule_spans: Sequence[Span3]) -> list[Span3]:
-    """The rule PROGRAM spans that are exactly the inside of a pair of quote marks."""
+    """The rule PROGRAM spans that are exactly the inside of a pair of quote marks, and
+    the insides of the other short quotes (‘남구 청년 일자리 다리’: the model's DISTRICT and
+    PROGRAM pieces in one make the whole quote a PROGRAM, see :func:`_program_pieces`)."""
     out = []
     for s, e, label in rule_spans:
         if label != "PROGRAM" or s == 0 or e >= len(text):
             continue
         if text[s - 1] in _OPEN_QUOTES and text[e] in _CLOSE_QUOTES:
             out.append((s, e, label))
-    return out
+    taken = {s for s, _, _ in out}
+    out += [q for q in _short_quotes(text) if q[0] not in taken]
+    return sorted(out)
+
+
+_SHORT_QUOTE = re.compile(r"[‘“]([^‘’“”\n]{2,40})[’”]")
+
+
+def _short_quotes(text: str) -> list[Span3]:
+    """The insides of curly quotes of at most 40 characters on one line."""
+    return [(m.start(1), m.end(1), "PROGRAM") for m in _SHORT_QUOTE.finditer(text)]
 
 
 # a "program" that is only a class and a tier (광역 최우수 5억원): never a name
