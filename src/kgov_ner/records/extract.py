@@ -468,12 +468,9 @@ class _DocContext:
         found: dict[str, Counter] = {}
         order: dict[tuple[str, str], int] = {}
         for e in ents:
-            if e.label != "OFFICIAL":
+            if not _head_of_government(e):
                 continue
-            role = (e.norm.get("role") or "").strip()
-            district = e.norm.get("district")
-            if not district or not role.endswith(HEAD_TITLES) or role.startswith("부"):
-                continue
+            district = e.norm["district"]
             name = e.text.strip()
             found.setdefault(district, Counter())[name] += 1
             order.setdefault((district, name), e.start)
@@ -494,6 +491,14 @@ class _DocContext:
                 for level in _TITLE_LEVELS[role]:
                     out.setdefault(level, set()).add(e.text.strip())
         return out
+
+
+def _head_of_government(e: _Ent) -> bool:
+    """Whether *e* is an OFFICIAL named with the title of its government's head (구청장,
+    군수, 시장 …; not a deputy, 부구청장), the government known."""
+    role = (e.norm.get("role") or "").strip()
+    return (e.label == "OFFICIAL" and bool(e.norm.get("district"))
+            and role.endswith(HEAD_TITLES) and not role.startswith("부"))
 
 
 def _dkey(e: _Ent) -> str:
@@ -1083,11 +1088,7 @@ class _Extractor:
         if not opened:
             return None
         open_at = max(opened)
-        heads = [
-            x for x in _within(self.ents, self.ent_starts, sent.start, open_at)
-            if x.label == "OFFICIAL" and x.norm.get("district")
-            and (x.norm.get("role") or "").strip().endswith(HEAD_TITLES) and not (x.norm.get("role") or "").startswith("부")
-        ]
+        heads = [x for x in _within(self.ents, self.ent_starts, sent.start, open_at) if _head_of_government(x)]
         return heads[-1].norm["district"] if heads else None
 
     def _lead_elsewhere(self, sent: _Sentence, m: _Ent) -> _Ent | None:
