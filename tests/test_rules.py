@@ -32,6 +32,9 @@ CASES = [
     ("OFFICIAL-neg", "이번 구청장 간담회에는 주민이 참석했다.", [], ["이번"]),
     ("OFFICIAL-neg", "서울 성동구(구청장 임도윤)가 발표했다.", [("성동구", "DISTRICT"), ("임도윤", "OFFICIAL")], ["서울"]),
     # --- PROGRAM
+    # a quoted name led by a place (진안 for 진안군), no head word after it
+    ("PROGRAM", "군은 ‘진안 고원 청년 목장’으로 좋은 평가를 받았다.", [("진안 고원 청년 목장", "PROGRAM")], []),
+    ("PROGRAM-neg", "구청장은 ‘남구 최고’라고 말했다.", [], ["남구 최고"]),
     ("PROGRAM", "구는 ‘2021년 부산 청년 일자리 만들기’ 평가에서 1위를 했다.",
      [("2021년 부산 청년 일자리 만들기", "PROGRAM")], []),
     ("PROGRAM", "시는 「스마트 농업 아카데미」를 운영한다.", [("스마트 농업 아카데미", "PROGRAM")], []),
@@ -97,3 +100,12 @@ def test_resolve_prefers_priority_then_length():
 @pytest.mark.parametrize("text", ["이원 기자가 썼다", "구원 투수", "사원 모집"])
 def test_hangul_syllables_that_are_not_numerals(tagger, text):
     assert not [e for e in tagger(text).ents if e.label_ == "MONEY"]
+
+
+def test_a_quoted_name_led_by_a_place_is_a_rule_program_without_a_head_word():
+    from kgov_ner.pipeline.rules.program import find_programs
+
+    text = "군은 ‘진안 고원 청년 목장’으로 좋은 평가를 받았다. 구청장은 ‘남구 최고’라고 말했다."
+    found = {text[c.start:c.end] for c in find_programs(text)}
+    assert "진안 고원 청년 목장" in found
+    assert "남구 최고" not in found

@@ -97,7 +97,7 @@ def _quoted_programs(text: str) -> Iterator[Candidate]:
         stripped = inner.strip()
         year_named = LOOSE_YEAR_PREFIX.match(stripped) is not None and " " in stripped.strip()
         if _names_program(stripped) or (
-            (year_named or _followed_by_head(text, e + 1)) and _quoted_name_shape(stripped)
+            (year_named or _place_led(stripped) or _followed_by_head(text, e + 1)) and _quoted_name_shape(stripped)
         ):
             ls = s + len(inner) - len(inner.lstrip())
             yield Candidate(ls, ls + len(stripped), "PROGRAM", "quote", 0)
@@ -177,6 +177,20 @@ def _followed_by_head(text: str, pos: int) -> bool:
         return False
     word = split_particles(m.group(1))[0]
     return word in _FOLLOWING_HEADS
+
+
+def _place_led(phrase: str) -> bool:
+    """Three or more words led by a place: a district (남구), its name without the level
+    (유성 for 유성구, 광양 for 광양시) or a region word (서울): ‘유성 스타트업 둥지’."""
+    words = phrase.split()
+    return len(words) >= 3 and (words[0] in _place_words() or bool(default_gazetteer().lookup(words[0])))
+
+
+@functools.lru_cache(maxsize=None)
+def _place_words() -> frozenset[str]:
+    gaz = default_gazetteer()
+    stems = {d.name.split()[-1][:-1] for d in gaz if len(d.name.split()[-1]) >= 3 and d.name[-1] in "시군구"}
+    return frozenset(stems | set(gaz.region_words()))
 
 
 def _quoted_name_shape(phrase: str) -> bool:
