@@ -131,3 +131,14 @@ def test_a_short_quote_the_model_cut_at_its_district_is_one_program_without_a_ru
     model = [_span(text, "서구", "DISTRICT"), _span(text, "청년 잇다 공방", "PROGRAM"), _span(text, "동구", "DISTRICT")]
     joined = rejoin_quoted_programs(model, quoted_rule_programs(text, []))
     assert joined == [_span(text, "서구 청년 잇다 공방", "PROGRAM"), _span(text, "동구", "DISTRICT")]
+
+
+def test_a_model_span_of_a_korean_label_without_hangul_is_dropped_but_decomposed_hangul_stays():
+    import unicodedata
+
+    from kgov_ner.pipeline.rules.cleanup import latin_only
+
+    text = "Press release. " + unicodedata.normalize("NFD", "송파구") + " K-Digital 교육"
+    assert latin_only(text, (6, 13, "AWARD"))
+    assert not latin_only(text, (15, 15 + len(unicodedata.normalize("NFD", "송파구")), "DISTRICT"))
+    assert not latin_only(text, (text.index("K-"), text.index("K-") + 9, "PROGRAM"))

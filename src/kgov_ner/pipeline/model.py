@@ -26,7 +26,7 @@ from spacy.tokens import Doc, Span
 from kgov_ner.pipeline.decoder import CRFDecoder
 from kgov_ner.pipeline.features import FEATURE_VERSION
 from kgov_ner.pipeline.rules.cleanup import (
-    drop_award_classes, extend_awards, quoted_rule_programs, rejoin_pieces, rejoin_quoted_programs,
+    drop_award_classes, extend_awards, latin_only, quoted_rule_programs, rejoin_pieces, rejoin_quoted_programs,
 )
 from kgov_ner.pipeline.spans import DisjointSpans
 
@@ -127,7 +127,8 @@ def merge_spans(model_spans: Iterable[Span3], rule_spans: Iterable[Span3], polic
     gaps) or ``rules-first`` (rules first, the model fills gaps). With the page's *text*,
     the two merging policies also apply the contract's decisions the model may miss
     (``pipeline/rules/cleanup.py``): a quoted program or a tier phrase the model cut is
-    whole again, and a class of winners spoken of in general is no AWARD."""
+    whole again, a class of winners spoken of in general is no AWARD, and a model span of
+    a Korean-only label holds Hangul (not `release` in an English press line)."""
     model_spans, rule_spans = list(model_spans), list(rule_spans)
     if policy == "rules":
         return sorted(rule_spans)
@@ -136,6 +137,7 @@ def merge_spans(model_spans: Iterable[Span3], rule_spans: Iterable[Span3], polic
     if policy not in MERGE_POLICIES:
         raise ValueError(f"unknown merge policy {policy!r}; allowed: {', '.join(MERGE_POLICIES)}")
     if text is not None:
+        model_spans = [x for x in model_spans if not latin_only(text, x)]
         model_spans = rejoin_quoted_programs(model_spans, quoted_rule_programs(text, rule_spans))
         model_spans = extend_awards(model_spans, rule_spans)
     model_spans = _rejoin_amounts(model_spans, rule_spans)

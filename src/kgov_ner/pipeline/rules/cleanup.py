@@ -154,6 +154,18 @@ def _generic_program() -> re.Pattern:
     return re.compile(rf"(?:(?:19|20)[0-9]{{2}}년?\s*)?(?:{who}\s*)*{topic}\s*평가")
 
 
+# labels whose every entity is Korean text: a tier, a person's name, a government
+_HANGUL_LABELS = ("AWARD", "OFFICIAL", "DISTRICT")
+_HANGUL = re.compile("[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\ud7b0-\ud7ff]")  # syllables or jamo (NFD text)
+
+
+def latin_only(text: str, span: Span3) -> bool:
+    """Whether *span* is of a label whose entities are Korean words and holds no Hangul
+    (the model's `release` in `Press release, 2019-11-22`)."""
+    s, e, label = span
+    return label in _HANGUL_LABELS and _HANGUL.search(text, s, e) is None
+
+
 def drop_award_classes(text: str, spans: Sequence[Span3]) -> list[Span3]:
     """``spans`` without the AWARD spans that name a class of winners in general (nor
     PROGRAM spans that are only a class and a tier, 광역 최우수, or an unquoted generic
