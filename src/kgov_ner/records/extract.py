@@ -105,6 +105,10 @@ COLUMNS = (
 
 _CLOSE_QUOTES = "’'”\"」』》〉"
 _QUOTE_PAIRS = (("“", "”"), ("‘", "’"))  # the quotes a speaker opens, and their ends
+# How far back a quote's opening or a line's start is looked for from an amount: bounded,
+# so that a page of one endless line with many amounts stays linear.
+_QUOTE_REACH = 400
+_LINE_REACH = 400
 # Between two districts of one group: separators, spaces, a parenthesis
 # such as (구청장 김선갑) after the first one, and the words that place the
 # next one (광역 경상북도, 기초 전북 완주군): see :func:`_place_words`.
@@ -1083,7 +1087,8 @@ class _Extractor:
     def _speaker_of(self, sent: _Sentence, m: _Ent) -> str | None:
         """울주군수는 “상사업비 5천만원은 …에 쓰겠다”: the government whose head speaks the
         quote the amount stands in."""
-        opened = [at for at, close in ((self.text.rfind(o, sent.start, m.start), c) for o, c in _QUOTE_PAIRS)
+        lo = max(sent.start, m.start - _QUOTE_REACH)
+        opened = [at for at, close in ((self.text.rfind(o, lo, m.start), c) for o, c in _QUOTE_PAIRS)
                   if at >= 0 and close not in self.text[at:m.start]]
         if not opened:
             return None
@@ -1130,8 +1135,10 @@ class _Extractor:
             return
         if any(_SUBJECT_AFTER.match(text, d.end, e) for d in sent.districts if d.start < m.start):
             return
-        line_start = text.rfind("\n", 0, m.start) + 1
-        if _LIST_ITEM.match(text, line_start):
+        lo = max(0, m.start - _LINE_REACH)
+        newline = text.rfind("\n", lo, m.start)
+        line_start = newline + 1 if newline >= 0 or lo == 0 else None
+        if line_start is not None and _LIST_ITEM.match(text, line_start):
             return  # a list item (a subheadline's - line) stands alone
         rows = self.last_rows
         levels = {r.level for r in rows}
