@@ -108,6 +108,7 @@ _QUOTE_PAIRS = (("“", "”"), ("‘", "’"))  # the quotes a speaker opens, a
 # How far back a quote's opening or a line's start is looked for from an amount: bounded,
 # so that a page of one endless line with many amounts stays linear.
 _QUOTE_REACH = 400
+_REFERENT_REACH = 40  # 두 곳은 행정안전부 장관 표창과: from a count of winners to their award
 _LINE_REACH = 400
 # Between two districts of one group: separators, spaces, a parenthesis
 # such as (구청장 김선갑) after the first one, and the words that place the
@@ -878,9 +879,11 @@ class _Extractor:
     def _referred_group(self, sent: _Sentence, a: _Ent) -> _Group | None:
         """두 곳은 장관 표창과 함께 …: the awardees of the paragraph's last award sentence (or,
         opening a paragraph, of the one before), referred to by their number before the award."""
-        refs = list(_REFERENT.finditer(self.text, sent.start, a.start))
-        # a referent opening a paragraph refers back to the paragraph before
-        rows = self.last_rows or (self.page_last_rows if refs and refs[0].start() == sent.start else [])
+        # the referent stands shortly before the award (looked for there only: a sentence of
+        # a thousand awards stays linear); one opening a paragraph refers to the one before
+        refs = list(_REFERENT.finditer(self.text, max(sent.start, a.start - _REFERENT_REACH), a.start))
+        opening = _REFERENT.match(self.text, sent.start) is not None
+        rows = self.last_rows or (self.page_last_rows if opening else [])
         keys = list(dict.fromkeys(r.key for r in rows))
         if not refs or len(keys) < 2 or _count_of(refs[-1]) != len(keys):
             return None
