@@ -84,6 +84,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -93,6 +94,7 @@ from kgov_ner.pipeline.rules.cleanup import is_counted_choice
 from kgov_ner.pipeline.spans import trim_span
 from kgov_ner.pipeline.tokenizer import sentences
 from kgov_ner.pipeline.rules.official import HEAD_TITLES
+from kgov_ner.resources.lexicon import alternation
 
 __all__ = ["COLUMNS", "extract_records", "sentences", "program_key"]
 
@@ -205,6 +207,12 @@ _AWARD_MONEY = re.compile(r"인센티브|지원금|상금|포상금|시상금|�
 # Money words that name a prize, and what marks an amount as no prize (1인당 최대 1천만원).
 _PRIZE_WORD = re.compile(r"인센티브|시상금|상금|포상금|교부세|교부금|상사업비|부상으로|이번\s*수상으로|수상으로")
 _NOT_PRIZE_BEFORE = re.compile(r"(?:1인당|인당|명당|최대|최고|월)\s*$")
+
+
+def _not_a_prize(text: str, lo: int, m: _Ent) -> bool:
+    """Whether the words right before the amount *m* (not before *lo*) make it a ceiling or
+    a rate (최대 5천만원, 1인당 300만원), not what a winner gets."""
+    return _NOT_PRIZE_BEFORE.search(text, max(lo, m.start - 8), m.start) is not None
 # Past wins cited for a streak: 2018년 장려, 2019년 우수에 이어 (not this year's awards).
 _PAST_YEAR_BEFORE = re.compile(r"(?:19|20)[0-9]{2}\s*년(?:에는?|엔)?\s*[‘'\"“]?$|지난해\s*[‘'\"“]?$|전년\s*[‘'\"“]?$")
 _PAST_AFTER = re.compile(r"\s+이어(?![가-힣])|[^.。]{0,40}?(?:에\s*이어|에\s*이은|에\s*머물렀|에서\s*올해)|\s*[,、]\s*(?:그리고\s*)?올해(?![가-힣])|\s*(?:을\s*받은\s*|를\s*받은\s*)?(?:이후|이래)(?![가-힣])")
@@ -665,7 +673,7 @@ class _Extractor:
         rows: list[_Row] = []
         pending: _Ent | None = None  # an unattached tier handed to the next sentence
         paragraph = None
-        starts = [x.start for x in self.ents]
+        starts = self.ent_starts
         for s, e, par in self.units:
             if par != paragraph:
                 paragraph, self.last_rows, self.last_subject = par, [], None
@@ -980,7 +988,7 @@ class _Extractor:
         for m in sent.money:
             if m.start in done or _SPENDING_AFTER.match(self.text, m.end, sent.end):
                 continue
-            if _NOT_PRIZE_BEFORE.search(self.text, max(sent.start, m.start - 8), m.start):
+            if _not_a_prize(self.text, sent.start, m):
                 continue  # 최대 4천만원: a ceiling, not what the winner gets
             before = [o for o in owners if o[0] < m.start]
             if before:
@@ -1055,7 +1063,7 @@ class _Extractor:
         for m in sent.money:
             if not _AWARD_MONEY.search(text, sent.start, e) or _SPENDING_AFTER.match(text, m.end, e):
                 continue
-            if _NOT_PRIZE_BEFORE.search(text, max(sent.start, m.start - 8), m.start):
+            if _not_a_prize(text, sent.start, m):
                 continue  # 1인당 최대 1천만원: a grant or a wage, not a prize
             if _within_ends(self.past_ends, sent.start, m.start):
                 continue  # 2013년 우수에 들어 5천만원을 받은 바 있다: the money of a past win
@@ -1170,7 +1178,7 @@ class _Extractor:
                 continue
             if _TOTAL_BEFORE.search(text[max(sent.start, x.start - 8):x.start]):
                 continue
-            if _NOT_PRIZE_BEFORE.search(text, max(sent.start, x.start - 8), x.start):
+            if _not_a_prize(text, sent.start, x):
                 continue  # A등급 사업에 최대 1억 원까지: a ceiling
             each = _each(text, x, e)
             for a in waiting:
@@ -1520,8 +1528,7 @@ def _region_words() -> frozenset[str]:
 @functools.lru_cache(maxsize=None)
 def _to_region() -> re.Pattern:
     """A region word as the receiver of an amount (광주에, 전남 지역에는)."""
-    words = sorted(_region_words(), key=len, reverse=True)
-    return re.compile(rf"(?<![가-힣])(?:{'|'.join(map(re.escape, words))})\s*(?:지역)?(?:에는|에|에게)(?![가-힣])")
+    return re.compile(rf"(?<![가-힣])(?:{alternation(_region_words())})\s*(?:지역)?(?:에는|에|에게)(?![가-힣])")
 
 
 def _same_award(x: _Row, y: _Row) -> bool:
@@ -1585,9 +1592,8 @@ def _bare_head(level: str, ctx: _DocContext, keys_by_level: dict[str | None, set
 def _headline_streak(ex: _Extractor, rows: list[_Row]) -> None:
     """The page's one row, without a streak, takes N of an ``N년 연속`` in one of the
     article's first lines with entities (its headline, a caption before it) that names its winner."""
-    starts = [x.start for x in ex.ents]
-    lines = ((s, e, _within(ex.ents, starts, s, e)) for s, e, _ in ex.units)
-    for s, e, inside in [line for line in lines if line[2]][:3]:
+    lines = ((s, e, _within(ex.ents, ex.ent_starts, s, e)) for s, e, _ in ex.units)
+    for s, e, inside in itertools.islice((line for line in lines if line[2]), 3):
         m = _STREAK.search(ex.text, s, e)
         if m and any(x.label == "DISTRICT" and _dkey(x) == rows[0].key for x in inside):
             for r in rows:

@@ -146,8 +146,9 @@ def _generic_program() -> re.Pattern:
     구·군 일자리 평가, 사회적경제 평가): who evaluates whom, then only a generic topic — no name
     (the contract: a bare generic phrase is not a PROGRAM)."""
     from kgov_ner.resources.gazetteer import default_gazetteer
+    from kgov_ner.resources.lexicon import alternation
 
-    regions = "|".join(sorted(default_gazetteer().region_words(), key=len, reverse=True))
+    regions = alternation(default_gazetteer().region_words())
     who = (rf"(?:{regions}|[가-힣]{{1,3}}(?:도|시)|행안부|행자부|안행부|고용부|노동부|정부(?:·시)?"
            r"|시군|시·군|구·군|군·구|자치구|시·도|전국|광역|기초|도|시|군|구)")
     topic = r"(?:일자리|고용|사회적경제|노인\s*일자리|어르신\s*일자리|청년\s*일자리)(?:\s*(?:사업|분야|관련|창출))?"
