@@ -493,3 +493,140 @@ def test_a_list_item_tier_before_a_region_word_and_a_district_that_ends_a_senten
                    "- 우수 전북 남원시, 충남 서산시 각 2천만원\n")
     assert {("대구광역시", "우수"), ("전북특별자치도 남원시", "우수"), ("충청남도 서산시", "우수")} <= set(rows)
     assert rows[("충청남도 서산시", "우수")]["krw"] == 20_000_000
+
+
+# ---- batch 9-11 shapes (validation pages 141-182); sentences written for these tests
+
+
+def test_a_tier_topic_with_its_second_name_in_parentheses_and_a_count_before_the_subject_mark(rows_of):
+    rows = rows_of(
+        "올해 ‘전국 지방자치단체 일자리 대상’ 최우수상(국무총리상)은 광주광역시, 경남 밀양시, 강원 인제군 세 곳이 차지했다. "
+        "최우수상 기관에는 각 1억2천만원이 돌아간다."
+    )
+    assert set(rows) == {("광주광역시", "최우수"), ("경상남도 밀양시", "최우수"), ("강원특별자치도 인제군", "최우수")}
+
+
+def test_a_class_heading_line_scopes_its_list_of_winners(rows_of):
+    rows = rows_of(
+        "평가 결과는 다음과 같다.\n"
+        "[광역자치단체]\n"
+        "▲최우수 전라북도(4억원)\n"
+        "▲우수 충청남도·대구광역시(각 2억원)\n\n"
+        "[기초자치단체]\n"
+        "▲최우수 전북 익산시·충남 서산시(각 1억5천만원)\n"
+    )
+    assert rows[("전북특별자치도", "최우수")]["krw"] == 400_000_000
+    assert rows[("충청남도", "우수")]["krw"] == 200_000_000
+    assert rows[("전북특별자치도 익산시", "최우수")]["krw"] == 150_000_000
+
+
+def test_an_amount_per_one_in_parentheses_after_a_count_of_all_winners(rows_of):
+    rows = rows_of("▲장려 경기 오산시·전남 보성군 등 9곳(곳당 3천만원)\n")
+    assert rows[("경기도 오산시", "장려")]["krw"] == 30_000_000
+    assert rows[("전라남도 보성군", "장려")]["krw"] == 30_000_000
+
+
+def test_an_amount_range_is_nobodys_prize(rows_of):
+    rows = rows_of("▲우수 서울 마포구·대구 북구 등 30곳(곳당 4천만원~6천만원)\n")
+    assert rows[("서울특별시 마포구", "우수")]["krw"] is None
+
+
+def test_a_group_then_each_then_as_many_amounts_in_a_sentence_without_a_tier(rows_of):
+    rows = rows_of(
+        "도내에서는 기초 부문에서 여수시가 최우수상을, 고흥군과 완도군이 우수상을 받았다. "
+        "여수시와 고흥군은 각각 9천만원과 6천만원의 재정 인센티브를 받는다."
+    )
+    assert rows[("전라남도 여수시", "최우수")]["krw"] == 90_000_000
+    assert rows[("전라남도 고흥군", "우수")]["krw"] == 60_000_000
+    assert rows[("전라남도 완도군", "우수")]["krw"] is None
+
+
+def test_a_group_its_number_each_then_as_many_amounts(rows_of):
+    rows = rows_of(
+        "울산시가 구·군 일자리 평가에서 중구를 최우수구로 뽑았다. 남구는 우수구, 동구는 장려구로 선정됐다. "
+        "중구·남구·동구 세 구에는 각각 8천만원, 5천만원, 2천만원의 사업비가 지원된다."
+    )
+    assert [rows[(f"울산광역시 {g}", t)]["krw"] for g, t in (("중구", "최우수"), ("남구", "우수"), ("동구", "장려"))] == [
+        80_000_000, 50_000_000, 20_000_000]
+
+
+def test_winners_referred_to_by_their_number_each_get_their_amount_in_order(rows_of):
+    rows = rows_of(
+        "부산시는 최우수에 기장군, 우수에 사하구, 장려에 금정구를 선정했다. "
+        "세 곳에는 각각 4천만원, 2천5백만원, 1천만원의 시상금이 돌아간다."
+    )
+    assert rows[("부산광역시 기장군", "최우수")]["krw"] == 40_000_000
+    assert rows[("부산광역시 사하구", "우수")]["krw"] == 25_000_000
+    assert rows[("부산광역시 금정구", "장려")]["krw"] == 10_000_000
+
+
+def test_a_tier_in_the_heads_quote_takes_the_quotes_money_for_the_heads_government(rows_of):
+    rows = rows_of(
+        "대구시가 ‘2022년 구·군 일자리 평가’에서 수성구와 달서구를 최우수구로 뽑았다.\n\n"
+        "임채훈 수성구청장은 “최우수구로 받는 인센티브 9천만원은 청년 창업 공간에 쓰겠다”고 말했다."
+    )
+    assert rows[("대구광역시 수성구", "최우수")]["krw"] == 90_000_000
+    assert rows[("대구광역시 달서구", "최우수")]["krw"] is None
+
+
+def test_an_institution_commendation_given_with_a_rank_tier_is_the_same_win(rows_of):
+    rows = rows_of(
+        "경북 청도군은 ‘2020년 일자리 창출 시·군 평가’에서 장려상을 받았다고 3일 밝혔다. "
+        "군은 이번 수상으로 기관표창을 함께 받았다."
+    )
+    assert set(rows) == {("경상북도 청도군", "장려")}
+
+
+def test_last_years_tier_after_words_of_its_own_is_no_row(rows_of):
+    rows = rows_of(
+        "예산군은 ‘2024 전국 지방자치단체 일자리대상’에서 우수상을 받았다. "
+        "군은 지난해 같은 부문 장려상에 이어 2년 연속 상을 받았다."
+    )
+    assert set(rows) == {("충청남도 예산군", "우수")}
+
+
+def test_money_of_a_headline_naming_two_wins_of_one_government_is_not_given_to_either(rows_of):
+    rows = rows_of(
+        "부산 영도구, 정부 우수상·시 평가 장려\n"
+        "일자리대상 첫 수상… 시상금 2천만원\n\n"
+        "영도구는 ‘2019 전국 지방자치단체 일자리대상’에서 우수상을 받았다. "
+        "구는 부산시 ‘2019년 구·군 일자리 평가’에서도 장려에 올랐다. 이에 따른 시상금 2천만원은 다음 달 교부된다."
+    )
+    assert rows[("부산광역시 영도구", "우수")]["krw"] is None
+    assert rows[("부산광역시 영도구", "장려")]["krw"] == 20_000_000
+
+
+def test_money_before_an_ellipsis_in_a_headline_is_not_the_next_clauses_winners(rows_of):
+    rows = rows_of(
+        "인천 연수구, 일자리 평가 ‘최우수상’\n"
+        "인센티브 1억5천만원… 옹진군도 장려상\n\n"
+        "연수구가 ‘2018 전국 지방자치단체 일자리 대상’에서 최우수상을 받아 인센티브 1억5천만원을 받게 됐다. "
+        "인천에서는 옹진군이 장려상을 받았다."
+    )
+    assert rows[("인천광역시 연수구", "최우수")]["krw"] == 150_000_000
+    assert rows[("인천광역시 옹진군", "장려")]["krw"] is None
+
+
+def test_two_tiers_before_one_amount_in_a_headline_is_their_sum(rows_of):
+    rows = rows_of(
+        "대전 중구, 자치구 일자리 평가 두 분야 수상\n창업 분야 최우수·고용 분야 장려… 시상금 5000만원\n\n"
+        "대전 중구는 대전시의 ‘2021년 자치구 일자리 평가’에서 창업 분야 최우수, 고용 분야 장려를 받았다."
+    )
+    assert rows[("대전광역시 중구", "최우수")]["krw"] is None
+    assert rows[("대전광역시 중구", "장려")]["krw"] is None
+
+
+def test_a_tier_topic_then_one_winner_of_each_class(rows_of):
+    rows = rows_of(
+        "심사 결과, 종합대상은 광역자치단체 중 경상남도, 기초자치단체 중 충남 당진시가 수상하였다. "
+        "종합대상은 광역 3억 원, 기초 2억 원이다."
+    )
+    assert set(rows) == {("경상남도", "대상"), ("충청남도 당진시", "대상")}
+
+
+def test_a_tier_class_reached_by_a_relative_verb_of_rising(rows_of):
+    rows = rows_of(
+        "강원도는 올해 ‘시군 일자리 평가’에서 정선군을 최우수 시군으로 뽑았다. "
+        "우수 시군에는 홍천군과 동해시가 이름을 올려 각 3천만원을, 장려 시군에 오른 양구군은 1천5백만원을 받는다."
+    )
+    assert rows[("강원특별자치도 양구군", "장려")]["krw"] == 15_000_000

@@ -109,3 +109,27 @@ def test_a_quoted_name_led_by_a_place_is_a_rule_program_without_a_head_word():
     found = {text[c.start:c.end] for c in find_programs(text)}
     assert "진안 고원 청년 목장" in found
     assert "남구 최고" not in found
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("인구 30만~50만 명인 그룹", []),  # a range of people: no amount at either end
+    ("상금은 2천만~4천만 원", ["2천만", "4천만 원"]),
+    ("인구 10만 명 이하", []),
+    ("예산 30억을 들여", ["30억"]),
+])
+def test_the_first_end_of_a_counted_range_is_no_amount(text, expected):
+    from kgov_ner.pipeline.rules.money import find_money
+
+    assert [text[c.start:c.end] for c in find_money(text)] == expected
+
+
+@pytest.mark.parametrize("text,tiers", [
+    ("올해 대상은 광역 부문 전라남도, 기초 부문 경북 포항시에 돌아갔다.", ["대상"]),
+    ("도는 김천시에 대상을, 문경시에 최우수를 줬다.", ["대상", "최우수"]),
+    ("1그룹은 평택시가 최우수였고, 하남시와 오산시가 우수였다.", ["최우수", "우수"]),
+    ("구는 주민을 대상으로 설명회를 열었다. 강서구에 대상을 알렸다.", []),
+])
+def test_bare_tiers_given_to_named_governments(text, tiers):
+    from kgov_ner.pipeline.rules.award import find_awards
+
+    assert sorted(text[c.start:c.end] for c in find_awards(text)) == sorted(tiers)

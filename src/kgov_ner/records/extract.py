@@ -137,7 +137,7 @@ _FORWARD_BARE = re.compile(rf"^[{_CLOSE_QUOTES}]*\s*(?:\([^()]{{0,30}}\))?\s*[:�
 # "최우수구로 선정된 마포구", "우수상을 받은 고창군"
 _RELATIVE = re.compile(
     rf"^[{_CLOSE_QUOTES}]*\s*(?:으로|로|에|을|를)?\s*"
-    r"(?:든|인|(?:선정|뽑|지정|꼽|수상|받|차지|이름을\s*올|올)[가-힣]*?(?:된|힌|한|은|던|린|른))\s*"
+    r"(?:든|인|(?:선정|뽑|지정|꼽|수상|받|차지|이름을\s*올|올|오)[가-힣]*?(?:된|힌|한|은|던|린|른))\s*"
     # … 받은 광역자치단체는 제주도와 대구시: a class noun between the verb and the winners
     r"(?:(?:광역|기초)?(?:자치단체|지자체|기관|시군|시·군|자치구|시도|시·도|곳)(?:은|는|로는)?\s*)?$"
 )
@@ -146,8 +146,8 @@ _SUBJECT_CHAIN = re.compile(r"\s*(?:\([^()]{0,40}\))?\s*(?:이|가)\s*,\s*[^,.�
 # between two awards given respectively: 최우수 기관과 우수 기관, 대상, 최우수상
 _AWARD_JOIN = re.compile(r"\s*(?:과|와|및|,|、|·)\s*")
 # 최우수상은 … 부천시가: the tier as topic, its holder as the subject further on.
-_TOPIC_AFTER = re.compile(rf"^[{_CLOSE_QUOTES}]*\s*(?:은|는)\s")
-_SUBJECT_MARK = re.compile(r"\s*(?:\([^()]{0,40}\))?\s*(?:이|가)(?![가-힣])")
+# 최우수상(장관상)은 …: the tier's second name in parentheses closes before the topic mark.
+_TOPIC_AFTER = re.compile(rf"^[{_CLOSE_QUOTES})]*\s*(?:\([^()]{{0,40}}\))?\s*(?:은|는)\s")
 # A group followed by these is a point of comparison, not the awardee.
 _NOT_AWARDEE_AFTER = re.compile(r"\s*(?:\([^()]{0,40}\))?\s*(?:에\s*이어|에\s*이은|의\s*뒤를|보다|와\s*달리|과\s*달리|을\s*제치고|를\s*제치고)")
 # A government that is where something happened, not who won: 세종시에서 열린
@@ -171,6 +171,12 @@ _UPPER_CLASS_BEFORE = re.compile(r"광역(?:자치단체|지자체)?\s*(?:부문
 _CLASS_BEFORE = re.compile(
     r"(광역|기초)(?:자치단체|지자체|단체)?\s*(?:[가-힣]{1,8}\s+)?(?:부문|분야)?\s*(?:에서는|에서|에는|의|은|는)?[\s|]*$"
 )
+# <광역자치단체>, [기초 부문], ■ 광역: a heading line whose list (up to a blank line) is of that class
+_CLASS_HEADING = re.compile(
+    r"^[ \t]*[<〈《\[【■◆◇□○◎●]?[ \t]*(광역|기초)(?:자치단체|지자체|단체)?[ \t]*(?:부문|분야)?[ \t]*[>〉》\]】]?[ \t]*:?[ \t]*$",
+    re.M,
+)
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _KLASS = {"광역": "upper", "기초": "lower"}  # the class word → the class an award is for
 _CLASS_SCOPE = re.compile(r"(광역|기초)(?:자치단체|지자체|단체)?\s*(?:부문|분야)(?:에서는|에서|에는|의|은|는)?(?![가-힣])")
 _LIST_ITEM = re.compile(r"[ \t]*[-△▲○●■□◇◆•·*ㆍ|]")
@@ -189,11 +195,17 @@ _YEAR_LIST_SEP = re.compile(r"^\s*[,、·ㆍ및와과]?\s*$")
 _YEAR_HISTORY_AFTER = re.compile(r"\s*(?:도\s*)?(?:에\s*이어|에\s*이은|부터|까지|이후|이래|대비|보다|에\s*비해|에\s*비하여)")
 
 # Money: distributed to each member of a group, spent rather than received.
-_EACH_BEFORE = re.compile(r"(?:각각|각|개별|모두\s*각)\s*$")
+_EACH_BEFORE = re.compile(r"(?:각각|각|개별|모두\s*각|(?<![가-힣])(?:한\s*)?(?:곳|기관|시군|시·군|자치구|지자체)\s*당)\s*$")
 # The awardees referred to by their number: 두 시에는, 나머지 세 곳은, 이들 두 자치구는.
 _NUMBERS = {"한": 1, "두": 2, "세": 3, "네": 4, "다섯": 5, "여섯": 6, "일곱": 7, "여덟": 8, "아홉": 9, "열": 10}
 # 나머지 세 곳, 이들 두 시군: a number of winners (group 1: the number word).
 _COUNT = r"(?<![가-힣])(?:나머지\s*|이들\s*)?(한|두|세|네|다섯|여섯|일곱|여덟|아홉|열|[0-9]{1,2})\s*(?:개\s*)?"
+# … 부산 사하구 네 곳이 차지했다: the subject mark may follow a count of the group.
+_SUBJECT_MARK = re.compile(
+    r"\s*(?:\([^()]{0,40}\))?\s*(?:(?:등\s*)?" + _COUNT + r"(?:곳|기관|자치단체|지자체)\s*)?(?:이|가)(?![가-힣])"
+)
+# 충청북도, 기초자치단체 중 전북 전주시가: between two groups of one predicate, each of its class
+_CLASS_CHAIN = re.compile(r"\s*,\s*(?:광역|기초)[가-힣]{0,4}\s*(?:중|부문|분야)?(?:에서는|에서|은|는)?\s*(?:[가-힣]{1,4}\s+)?")
 _REFERENT = re.compile(
     _COUNT + r"(?:곳|시|군|구|시군|시·군|자치구|기관|자치단체|지자체)(?:은|는|에는|에|이|가|도)(?![가-힣])"
 )
@@ -211,8 +223,14 @@ _NOT_PRIZE_BEFORE = re.compile(r"(?:1인당|인당|명당|최대|최고|월)\s*$
 
 def _not_a_prize(text: str, lo: int, m: _Ent) -> bool:
     """Whether the words right before the amount *m* (not before *lo*) make it a ceiling or
-    a rate (최대 5천만원, 1인당 300만원), not what a winner gets."""
-    return _NOT_PRIZE_BEFORE.search(text, max(lo, m.start - 8), m.start) is not None
+    a rate (최대 5천만원, 1인당 300만원), not what a winner gets; nor is an end of a range
+    (곳당 5천만원~7천만원, 3천만 원부터 6천만 원까지)."""
+    return (_NOT_PRIZE_BEFORE.search(text, max(lo, m.start - 8), m.start) is not None
+            or _RANGE_AFTER.match(text, m.end) is not None or _RANGE_BEFORE.search(text, max(lo, m.start - 3), m.start) is not None)
+
+
+_RANGE_AFTER = re.compile(r"\s*(?:[~∼〜～]|부터\s)")
+_RANGE_BEFORE = re.compile(r"[~∼〜～]\s*$")
 # Past wins cited for a streak: 2018년 장려, 2019년 우수에 이어 (not this year's awards).
 _PAST_YEAR_BEFORE = re.compile(r"(?:19|20)[0-9]{2}\s*년(?:에는?|엔)?\s*[‘'\"“]?$|지난해\s*[‘'\"“]?$|전년\s*[‘'\"“]?$")
 _PAST_AFTER = re.compile(r"\s+이어(?![가-힣])|[^.。]{0,40}?(?:에\s*이어|에\s*이은|에\s*머물렀|에서\s*올해)|\s*[,、]\s*(?:그리고\s*)?올해(?![가-힣])|\s*(?:을\s*받은\s*|를\s*받은\s*)?(?:이후|이래)(?![가-힣])")
@@ -656,7 +674,7 @@ class _Extractor:
                 k = bisect.bisect_right(unit_starts, x.start) - 1
                 lo = unit_starts[k] if k >= 0 else 0
                 near = district_starts[bisect.bisect_left(district_starts, lo):bisect.bisect_left(district_starts, x.start)]
-                x.klass = _class_before(self.text, lo, x.start, near)
+                x.klass = _class_before(self.text, lo, x.start, near) or self._heading_class(x.start)
         self.ctx = _DocContext(self.text, self.ents, self.sentences)
         body = getattr(getattr(doc, "_", None), "body", None) if _has_body(doc) else None
         self.body = [tuple(r) for r in body] if body else None
@@ -667,6 +685,16 @@ class _Extractor:
         self.page_last_rows: list[_Row] = []  # the awardees of the page's last award sentence
         self.first_awardees: list[_Ent] = []  # each government given a row, at its first one
         self.last_program: str | None = None  # the evaluation the last award sentence named
+
+    def _heading_class(self, start: int) -> str | None:
+        """The class of the heading line (<광역자치단체>) whose list the offset *start* stands in."""
+        if not hasattr(self, "_headings"):
+            self._headings = [(m.end(), _KLASS[m.group(1)]) for m in _CLASS_HEADING.finditer(self.text)]
+        k = bisect.bisect_right(self._headings, (start, "~")) - 1
+        if k < 0 or start - self._headings[k][0] > 600:
+            return None
+        end, klass = self._headings[k]
+        return None if _BLANK_LINE.search(self.text, end - 1, start) else klass
 
     # -------------------------------------------------------------- sentences
     def run(self) -> list[_Row]:
@@ -817,6 +845,18 @@ class _Extractor:
                     or self._topic_then_subject(a, g, sent.end)):
                 given[i].append(g)
                 g.consumed = True
+            elif _TOPIC_AFTER.match(between) and len(between) <= 80 and not re.search(r"[.!?。]", between):
+                # 종합대상은 광역자치단체 중 충청북도, 기초자치단체 중 전북 전주시가 수상: groups of
+                # each class in a row, the last one the subject
+                chain = [g]
+                for nxt in (x for _, kind, x in items[k + 2:] if kind == "G"):
+                    if not _CLASS_CHAIN.fullmatch(self.text, chain[-1].end, nxt.start):
+                        break
+                    chain.append(nxt)
+                if len(chain) > 1 and _SUBJECT_MARK.match(self.text, chain[-1].end, sent.end):
+                    for c in chain:
+                        given[i].append(c)
+                        c.consumed = True
 
     def _respectively(self, sent: _Sentence, given: list[list[_Group | None]]) -> None:
         """김해시와 사천시가 … 각각 최우수 기관과 우수 기관으로: a group of N, 각각, then N
@@ -880,6 +920,8 @@ class _Extractor:
                 given[i].append(_Group([self._lead_of_level(sent)]))
             elif not sent.groups and (carried := self._carried_subject(a)) is not None:
                 given[i].append(_Group([carried]))
+            elif not sent.groups and (spoken := self._won_by_speaker(sent, a)) is not None:
+                given[i].append(_Group([spoken]))
             elif not sent.groups:
                 unattached = a
         return unattached
@@ -910,6 +952,14 @@ class _Extractor:
         if "|" in self.text[line_start:line_end if line_end >= 0 else None] or _LIST_ITEM.match(self.text, line_start):
             return None  # a table row or list item stands alone
         return self.ctx.mention_of(next(iter(keys)))
+
+    def _won_by_speaker(self, sent: _Sentence, a: _Ent) -> _Ent | None:
+        """중랑구청장은 “최우수구로 받는 인센티브 1억2천만원은 …”: a tier in the quote of a
+        government's head, when that government already won on the page, is its win again."""
+        key = self._speaker_of(sent, a)
+        if key is None or not any(_dkey(d) == key for d in self.first_awardees):
+            return None
+        return self.ctx.mention_of(key)
 
     def _counted(self, a: _Ent) -> bool:
         """우수 시군 5곳 발표: a tier followed by a number of winners names a class, not one government's win."""
@@ -993,8 +1043,8 @@ class _Extractor:
             before = [o for o in owners if o[0] < m.start]
             if before:
                 owner = before[-1]
-            elif len(owners) == 1:
-                owner = owners[0]
+            elif len(owners) == 1 and "…" not in self.text[m.end:owners[0][0]]:
+                owner = owners[0]  # (not 인센티브 1억원… 울주군도 우수상: a headline's clauses apart)
             else:
                 continue
             mine = _nearest_award_rows([r for r in rows if (r.owner_pos, r.group_size) == owner], m,
@@ -1036,7 +1086,8 @@ class _Extractor:
         # 9개 자치단체에 인센티브 8억원… 대구시 우수상: the count stands before the amount
         counted_from = max(sent.start, m.start - 20) if owner_pos > m.start else start
         counts = {_count_of(c) for c in _COUNTED.finditer(text, counted_from, stop)}
-        if any(n > 1 and n != len({r.key for r in mine}) for n in counts):
+        per_one = _EACH_BEFORE.search(text[max(0, m.start - 8):m.start]) is not None  # 등 12곳(곳당 4천만원)
+        if not per_one and any(n > 1 and n != len({r.key for r in mine}) for n in counts):
             return True  # 8개 구를 선정해 …, 수상 5곳에 …: the amount of other winners too
         member_starts = {r.district_start for r in mine}
         if any(
@@ -1060,7 +1111,12 @@ class _Extractor:
         """An award-money sentence without a tier: note which district the amount goes to."""
         text, e = self.text, sent.end
         prize = _PRIZE_WORD.search(text, sent.start, e) is not None
+        paired = set()
+        if _AWARD_MONEY.search(text, sent.start, e):
+            paired = self._respective_facts(sent, prize) or self._respective_referred(sent)
         for m in sent.money:
+            if m.start in paired:
+                continue
             if not _AWARD_MONEY.search(text, sent.start, e) or _SPENDING_AFTER.match(text, m.end, e):
                 continue
             if _not_a_prize(text, sent.start, m):
@@ -1094,6 +1150,41 @@ class _Extractor:
             elif not sent.districts and prize and self.last_subject is not None:
                 # 고성군은 … 평가를 받았다. 시상금 2억원은 …: the subject carried from the sentence before
                 self.money_facts.append((_dkey(self.last_subject), m.norm["krw"], prize))
+
+    def _respective_facts(self, sent: _Sentence, prize: bool) -> set[int]:
+        """광양시와 영광군은 각각 1억2천만원과 8천만원을: a group of N, 각각, then N amounts
+        in a row: the i-th amount is the i-th government's. Returns the amounts' starts."""
+        for run in _joined_runs(self.text, sent.money):
+            before = [g for g in sent.groups if g.end <= run[0].start]
+            if not before or len(before[-1].members) != len(run):
+                continue
+            g = before[-1]
+            if not _EACH_WORD.search(self.text, g.end, run[0].start) or any(
+                    _not_a_prize(self.text, sent.start, m) for m in run):
+                continue
+            for d, m in zip(g.members, run):
+                self.money_facts.append((_dkey(d), m.norm["krw"], prize))
+            return {m.start for m in run}
+        return set()
+
+    def _respective_referred(self, sent: _Sentence) -> set[int]:
+        """최우수에 강화군, 우수에 미추홀구, 장려에 옹진군을 선정했다. 세 곳에는 각각 3천만원,
+        2천만원, 1천만원: N awardees of the last award sentence referred to by their number,
+        각각, then N amounts in a row: in the order they were named."""
+        for run in _joined_runs(self.text, sent.money):
+            refs = list(_REFERENT.finditer(self.text, sent.start, run[0].start))
+            open_rows = [r for r in self.last_rows if r.krw is None]
+            keys = list(dict.fromkeys(r.key for r in sorted(open_rows, key=lambda r: r.district_start or 0)))
+            if (not refs or _count_of(refs[-1]) != len(run) or len(keys) != len(run)
+                    or not _EACH_WORD.search(self.text, refs[-1].end(), run[0].start)
+                    or any(g.start < run[0].start for g in sent.groups)):
+                continue
+            for key, m in zip(keys, run):
+                for r in open_rows:
+                    if r.key == key:
+                        r.krw = m.norm["krw"]
+            return {m.start for m in run}
+        return set()
 
     def _speaker_of(self, sent: _Sentence, m: _Ent) -> str | None:
         """울주군수는 “상사업비 5천만원은 …에 쓰겠다”: the government whose head speaks the
@@ -1157,8 +1248,10 @@ class _Extractor:
             return
         if len({r.key for r in rows}) > 1 and not (_each(text, m, e) or _EACH_WORD.search(text, sent.start, m.start)):
             return
+        if len({r.key for r in rows}) == 1 and len({r.tier for r in rows}) > 1:
+            return  # one government, two wins (장려상·시 평가 최우수 … 시상금 3000만원): whose money is not said
         if len({r.key for r in rows}) == 1:
-            rows = rows[:1]  # one government, two wins (최우수… 마을기업 평가도 우수): its first, main one
+            rows = rows[:1]
         for r in rows:
             if r.krw is None:
                 r.krw = m.norm["krw"]
@@ -1181,6 +1274,9 @@ class _Extractor:
             if _not_a_prize(text, sent.start, x):
                 continue  # A등급 사업에 최대 1억 원까지: a ceiling
             each = _each(text, x, e)
+            if len({a.norm["tier"] for a in waiting}) > 1 and not (each or _EACH_WORD.search(text, waiting[0].end, x.start)):
+                waiting = []
+                continue  # 최우수·공공 일자리 장려… 시상금 4000만원: the sum of two wins
             for a in waiting:
                 self.tier_money.setdefault(a.norm["tier"], set()).add((x.norm["krw"], each))
             waiting = []
@@ -1379,10 +1475,15 @@ def _paired_schedule(text: str, holders: list[_Holder], money: list[_Ent], rows:
     ends = [h.end for h in holders]
     for run in _joined_runs(text, money):
         before = holders[:bisect.bisect_right(ends, run[0].start)]
-        if len(before) < len(run) or not _SCHEDULE_GAP.match(text[before[-1].end:run[0].start]):
+        if not before or not _SCHEDULE_GAP.match(text[before[-1].end:run[0].start]):
             continue
-        lead = before[-len(run):]
-        if not _joined(text, lead):
+        group = before[-1]
+        if group.count == len(run) and len(before) > 1 and not text[before[-2].end:group.start].strip():
+            group = before[-2]  # 유성구·대덕구·동구 세 구에는 각각: the group, then its number
+        if len(group.keys) == len(run) and _EACH_WORD.search(text, group.end, run[0].start):
+            # 광양시와 영광군은 각각 1억2천만원과 8천만원: one group of N, N amounts
+            lead = [_Holder(group.start, group.end, keys=(k,)) for k in group.keys]
+        elif len(before) < len(run) or not _joined(text, lead := before[-len(run):]):
             continue
         each = any(w in text[before[-1].end:run[0].start] for w in ("각", "당")) or _each(text, run[-1], len(text))
         for h, m in zip(lead, run):
@@ -1457,6 +1558,8 @@ def _past_award(text: str, a: _Ent) -> bool:
     before = text[max(0, a.start - 12):a.start]
     if _PAST_YEAR_BEFORE.search(before) and _PAST_AFTER.match(text, a.end):
         return True
+    if _LAST_TIME_CLAUSE.search(text, max(0, a.start - 30), a.start) and _PAST_AFTER.match(text, a.end):
+        return True  # 지난해 같은 부문 장려상에 이어
     if _PAST_CLAUSE_BEFORE.search(text, max(0, a.start - 30), a.start) and _EXPERIENCE_AFTER.match(text, a.end):
         return True  # 2013년 같은 평가에서 우수에 들어 … 받은 바 있다, 지난해 … 장려에 그쳐
     return bool(_LAST_TIME_CLAUSE.search(text, max(0, a.start - 30), a.start) and _WON_RELATIVE.match(text, a.end))
@@ -1466,7 +1569,7 @@ def _past_award(text: str, a: _Ent) -> bool:
 _ISSUER_WORD = re.compile(r"정부|[가-힣]{1,6}부|제?[0-9]{1,3}회")
 
 #: Tier kinds that name who hands a prize (고용노동부 장관상) rather than its rank.
-_ISSUER_KINDS = ("ministerial",)
+_ISSUER_KINDS = ("ministerial", "institution")  # 기관표창 given with a rank tier is that win too
 
 
 def _one_name_per_win(text: str, awards: list[_Ent]) -> list[_Ent]:

@@ -44,7 +44,26 @@ def _award_regexes() -> dict[str, re.Pattern]:
 def _tier_to_district_regex() -> re.Pattern:
     lex = tiers()
     words = [w for w, t in lex.items() if t.kind in ("district-tier", "prize")]
-    return re.compile(f"(?<![{HANGUL}])(?P<tier>{alternation(words)})(?:에는|에|은|는)\\s")
+    return re.compile(f"(?<![{HANGUL}])(?P<tier>{alternation(words)})(?P<particle>에는|에|은|는)\\s")
+
+
+# 광역 부문, 기초자치단체 부문에서는: the class of governments a tier's winners are named for
+_CLASS_PHRASE = re.compile(r"(?:광역|기초)(?:자치단체|지자체)?\s?(?:부문|분야)(?:에서는|에서|은|는)?\s")
+
+
+@functools.lru_cache(maxsize=None)
+def _tier_given_regex() -> re.Pattern:
+    words = [w for w, t in tiers().items() if t.kind in ("district-tier", "prize")]
+    return re.compile(
+        f"(?<![{HANGUL}])(?P<tier>{alternation(words)})(?=(?:을|를)(?:,|\\s)[^.。\\n]{{0,50}}?"
+        "(?:줬|주었|준다|주기로|수여|안겼|안긴|돌렸|시상))"
+    )
+
+
+@functools.lru_cache(maxsize=None)
+def _tier_was_regex() -> re.Pattern:
+    words = [w for w, t in tiers().items() if t.kind == "district-tier"]
+    return re.compile(f"(?<![{HANGUL}])(?P<tier>{alternation(words)})(?=(?:였|이었)[{HANGUL}]*)")
 
 
 @functools.lru_cache(maxsize=None)
@@ -119,9 +138,21 @@ def find_awards(text: str) -> Iterator[Candidate]:
     """Tiers: 최우수구, 우수 자치구, 장려상, S등급, 장관 표창, ‘우수’, 최우수에 선정."""
     # A bare tier or 대상 handed to a district: 최우수에 전주시, 대상은 고창군에 돌아갔다.
     for m in _tier_to_district_regex().finditer(text):
-        after = district_regex().match(text, m.end())
+        at = m.end()
+        if m.group("particle") in ("은", "는") and (klass := _CLASS_PHRASE.match(text, at)):
+            at = klass.end()  # 대상은 광역 부문 경상남도, 기초 부문 충남 서산시에 돌아갔다
+        region = _region_prefix().match(text, at)
+        after = district_regex().match(text, region.end() if region and at != m.end() else at)
         if after and is_particle_run(rest_of_word(text, after.end())):
             yield Candidate(m.start("tier"), m.end("tier"), "AWARD", "tier-to-district", 2)
+    # 경산시에 대상을, 영주시와 청송군에 최우수를 줬다: a tier given to the government before it
+    for m in _tier_given_regex().finditer(text):
+        if _after_district(text, m.start(), ("에",)) or _after_district(text, m.start(), ("에게",)):
+            yield Candidate(m.start("tier"), m.end("tier"), "AWARD", "tier-given", 2)
+    # 광명시가 최우수, 군포시와 이천시가 우수였다: a tier a government's subject is
+    for m in _tier_was_regex().finditer(text):
+        if _after_district(text, m.start(), ("가", "이")):
+            yield Candidate(m.start("tier"), m.end("tier"), "AWARD", "tier-was", 2)
     # 최우수 포항시, 우수 경주시가 / 동해시·평창군 우수, 양양군 특별상
     for m in _bare_tier_regex().finditer(text):
         after = None

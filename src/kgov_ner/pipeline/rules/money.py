@@ -16,6 +16,8 @@ _MONEY_RE = re.compile(
 )
 _BIG_UNIT = re.compile("[조억만]")
 _DIGIT = re.compile(r"\d")
+_RANGE_TO = re.compile(r"\s?[~∼〜～-]\s?")
+_BARE_END = re.compile(rf"(?:{_NUM_DIGIT})(?:천|백|십)?(?:조|억|만)여?")
 _HANGUL_NUMERAL_AMOUNT = re.compile(f"{_NUM_HANGUL}(?:조|억|만)?여?\\s?(?:{_NUM_HANGUL}(?:조|억|만)?여?\\s?)*(?:원|달러)$")
 
 
@@ -58,10 +60,19 @@ def _bare_amount_end(text: str, span: str, end: int, counters: list[str]) -> int
         end -= 1
     if not span or span[-1] not in "조억만":
         return None
-    following = text[end:end + 8].lstrip()
-    word = rest_of_word(following, 0) if following else ""
-    if any(word.startswith(c) and is_particle_run(word[len(c):]) for c in counters):
+    rng = _RANGE_TO.match(text, end)
+    if rng and (to := _BARE_END.match(text, rng.end())) and _counted(text, to.end(), counters):
+        return None  # 20만~50만 명: the first end of a range is counted by the range's counter
+    if _counted(text, end, counters):
         return None
-    if word and not is_particle_run(word) and re.match(f"[{HANGUL}]", text[end:end + 1] or " "):
+    word = rest_of_word(text, end) if re.match(f"[{HANGUL}]", text[end:end + 1] or " ") else ""
+    if word and not is_particle_run(word):
         return None  # fused into a longer word: 만큼, 억지
     return end
+
+
+def _counted(text: str, end: int, counters: list[str]) -> bool:
+    """Whether a counter noun follows *end* (3만 명, 1,100여 곳): a count, not an amount."""
+    following = text[end:end + 8].lstrip()
+    word = rest_of_word(following, 0) if following else ""
+    return any(word.startswith(c) and is_particle_run(word[len(c):]) for c in counters)
