@@ -444,3 +444,25 @@ def test_an_article_with_no_boilerplate_keeps_its_headline_and_subheadline():
     )
     ranges = detect_body(page)
     assert covers(ranges, 0, page.index("\n\n"))
+
+
+def test_a_release_whose_bulleted_paragraphs_close_in_the_nominal_style_is_body_to_its_quote():
+    """A ministry release (개조식): □ headers, ▲ winner lines and ○ paragraphs ending in
+    지원함 / 냄 between the lead and the minister's quote are all article text."""
+    page = (
+        "정부 정책 브리핑\n브리핑룸 > 보도자료 > 행정안전부\n[인쇄] [공유]\n\n"
+        "2021 지방자치단체 일자리 창출 평가 결과 발표\n\n"
+        "행정안전부(장관 남궁윤)는 15일 ‘2021 지방자치단체 일자리 창출 평가’ 결과를 발표하고 우수 자치단체 12곳에 "
+        "특별교부세를 나눠 준다고 밝혔다.\n\n"
+        "올해 평가는 전국 243개 자치단체의 일자리 목표 달성도와 사업 성과를 서면과 현장 심사로 살폈다.\n\n"
+        "□ 등급별 선정 기관\n ▲최우수 : 경상남도, 전북 군산시\n ▲우수 : 충청북도, 경기 이천시 등 10곳\n\n"
+        "□ 주요 사례\n"
+        " ○ 경상남도는 조선소 협력 업체 퇴직자를 재교육해 풍력 부품 업체에 다시 취업하도록 지원함\n"
+        " ○ 군산시는 자동차 공장 폐쇄 뒤 전기차 부품 기업 유치와 인력 양성을 함께 추진해 1년 새 고용 620명의 성과를 냄\n\n"
+        "남궁윤 장관은 “지역이 주도한 일자리 정책이 성과를 내고 있다”며 “지원을 늘려 나가겠다”고 말했다.\n\n"
+        "붙임 1. 선정 기관 명단 1부.  끝.\n"
+    )
+    ranges = detect_body(page)
+    start = page.index("행정안전부(장관")
+    assert covers(ranges, start, page.index("고 말했다.") + 6)
+    assert not touches(ranges, 0, page.index("[인쇄]") + 4)

@@ -74,6 +74,7 @@ _HANGUL_BIGRAM_RUN = re.compile(r"[\uac00-\ud7a3]{2,}")
 # Korean declaratives end in 다; quotes and closing brackets may follow.
 _CLOSERS = "\"'”’」』)]>"
 _ENDS_DA = re.compile(r"다[.!?]?[" + re.escape(_CLOSERS) + r"]*$")
+_ENDS_NOMINAL = re.compile(r"[가-힣](?:함|음|임|됨|냄|줌)\.?$")
 _ENDS_DA_PERIOD = re.compile(r"다[.!?][" + re.escape(_CLOSERS) + r"]*$")
 # News prose is written in the plain style (…했다.); comments, notices and
 # UI text speak politely (…습니다. …주세요.).
@@ -250,8 +251,10 @@ def _is_sentence_line(s: str, shape: dict[str, float]) -> bool:
     if shape.get("bullet"):
         # "□ 서울시는 … 밝혔다." is a release's paragraph; a teaser under a
         # related-news header is a headline and does not close a sentence.
+        # A release's bulleted paragraphs may also close in the nominal style of
+        # official documents ("○ 구는 … 지원함", "… 성과를 냄").
         bare = _PARA_MARK.sub("", s, count=1)
-        return bare != s and len(bare) >= _CORE_MIN_CHARS and bool(shape["ends_da_period"])
+        return bare != s and len(bare) >= _CORE_MIN_CHARS and bool(shape["ends_da_period"] or _ENDS_NOMINAL.search(bare))
     if len(s) >= _CORE_MIN_CHARS:
         # Paragraphs end on a full stop; teasers in news lists are cut
         # mid-word even when they contain whole sentences.
