@@ -630,3 +630,34 @@ def test_a_tier_class_reached_by_a_relative_verb_of_rising(rows_of):
         "우수 시군에는 홍천군과 동해시가 이름을 올려 각 3천만원을, 장려 시군에 오른 양구군은 1천5백만원을 받는다."
     )
     assert rows[("강원특별자치도 양구군", "장려")]["krw"] == 15_000_000
+
+
+def test_a_tiers_winners_then_their_number_and_an_amount_for_each(rows_of):
+    rows = rows_of(
+        " ▲최우수상 : 울산광역시, 경남 김해시\n ▲우수상 : 대구 수성구, 충남 홍성군\n\n"
+        " ○ 최우수상을 받은 두 기관에는 기관마다 1억 원\n"
+    )
+    assert rows[("울산광역시", "최우수")]["krw"] == 100_000_000
+    assert rows[("경상남도 김해시", "최우수")]["krw"] == 100_000_000
+    assert rows[("대구광역시 수성구", "우수")]["krw"] is None
+
+
+def test_a_streak_in_the_sentence_after_the_win(rows_of):
+    rows = rows_of(
+        "고령군(군수 남지훈)이 ‘2023 전국 지방자치단체 일자리 대상’에서 우수상을 받았다. "
+        "지난해 장려상에 이어 3년 연속 수상이다."
+    )
+    assert set(rows) == {("경상북도 고령군", "우수")}
+    assert rows[("경상북도 고령군", "우수")]["streak"] == 3
+
+
+def test_the_evaluation_a_government_scored_in_when_no_sentence_states_the_award_with_it(rows_of):
+    rows = rows_of(
+        "횡성군, 도 일자리 평가 ‘최우수’\n\n"
+        "박도완 횡성군수가 19일 시상식에서 최우수 시군 상패를 받고 있다. 횡성군 제공\n\n"
+        "횡성군이 강원도가 18개 시군을 대상으로 한 ‘2023년 강원도 시군 일자리 평가’에서 가장 높은 점수를 받았다."
+    )
+    from kgov_ner.records.score import program_match_key
+
+    r = rows[("강원특별자치도 횡성군", "최우수")]
+    assert program_match_key(r["program"]) == program_match_key("강원도 시군 일자리 평가") and r["year"] == 2023

@@ -244,6 +244,7 @@ _WON_RELATIVE = re.compile(rf"[{_CLOSE_QUOTES}]*\s*(?:을|를)\s*(?:받은|받�
 _DATELINE = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})\s*(?:[.\-/]\s*[01]?[0-9]\s*[.\-/]\s*[0-3]?[0-9]|년\s*[01]?[0-9]\s*월\s*[0-3]?[0-9]\s*일)")
 # A program named as the evaluation (rather than a project the district ran).
 _EVALUATION_NAME = re.compile(r"평가|대상|경진|공모|시상|공시제|인센티브|어워드|우수\s*(?:기관|시군|자치)")
+_IN_IT = re.compile(rf"[{_CLOSE_QUOTES}]*\s*에서(?![가-힣])")
 _EVALUATION_AFTER = re.compile(r"[’'”\"」』》〉]*\s*(?:에서|의|에|결과|시상식|평가)")
 _PROJECT_AFTER = re.compile(r"[’'”\"」』》〉]*\s*(?:사업|으로|로|를\s*통해|을\s*통해|과|와|등|을|를)(?![가-힣]*(?:평가|대상))")
 
@@ -455,6 +456,11 @@ class _DocContext:
                 s, e = sentences[k]
                 if all(x.norm.get("name") in self.context_only
                        for x in _within(ents, starts, s, e) if x.label == "DISTRICT"):
+                    return self.program_name(p)
+            # … ‘2022년 강원도 시군 일자리 평가’에서 가장 높은 점수를 받았다: the first dated
+            # evaluation a government took part in
+            for p in progs:
+                if self.is_evaluation(p) and isinstance(p.norm.get("year"), int) and _IN_IT.match(self.text, p.end):
                     return self.program_name(p)
             return None
         best = max(main, key=lambda n: (main[n], *self.program_rank(n), -first[n]))
@@ -700,11 +706,16 @@ class _Extractor:
     def run(self) -> list[_Row]:
         rows: list[_Row] = []
         pending: _Ent | None = None  # an unattached tier handed to the next sentence
-        paragraph = None
+        paragraph = article = None
         starts = self.ent_starts
+        article_starts = [a for a, _ in self.body] if self.body else []
         for s, e, par in self.units:
             if par != paragraph:
                 paragraph, self.last_rows, self.last_subject = par, [], None
+            if article_starts and (k := bisect.bisect_right(article_starts, s)) != article:
+                # another article of the page: nothing carries over from the one before
+                article, self.page_last_rows, self.last_program = k, [], None
+            self._carried_streak(s, e)
             ents = self.ents[bisect.bisect_left(starts, s):bisect.bisect_left(starts, e)]
             if not ents:
                 pending = self._class_tier(s, e)
@@ -722,6 +733,18 @@ class _Extractor:
             if pending is None and not new and not any(x.label == "AWARD" for x in ents):
                 pending = self._class_tier(s, e)
         return _merge(rows, self.ctx)
+
+    def _carried_streak(self, s: int, e: int) -> None:
+        """… 우수상을 받았다. 지난해 장려상에 이어 2년 연속 수상이다.: a streak in a sentence
+        with no award of this year goes to the one government the sentence before gave a row to."""
+        m = _STREAK.search(self.text, s, e)
+        if m is None or int(m.group(1)) < 2 or len({r.key for r in self.last_rows}) != 1:
+            return
+        if any(x.label in ("AWARD", "DISTRICT") for x in _within(self.ents, self.ent_starts, s, e)):
+            return  # its own sentence's awards and governments take it
+        for r in self.last_rows:
+            if r.streak is None:
+                r.streak = int(m.group(1))
 
     def _opening_subject(self, s: int, e: int, ents: Sequence[_Ent]) -> _Ent | None:
         """The government a sentence opens with as its subject (고성군은 …, 경남 고성군이 …),
@@ -1313,7 +1336,11 @@ _COUNTED_AFTER = re.compile(r"\s*" + _COUNTED.pattern)
 
 
 _CLASS_HOLDER = re.compile(r"(?<![가-힣])(광역|기초)(?:자치단체|지자체)?(?:\s*(?:부문|분야))?(?:은|는|에는)?(?=\s)")
-_CLASS_NOUN = re.compile(r"\s*(?:(광역|기초)(?:자치단체|지자체|단체)?)?\s*")
+_CLASS_NOUN = re.compile(
+    r"\s*(?:(광역|기초)(?:자치단체|지자체|단체)?)?\s*"
+    # 최우수상을 받은 세 기관에는: the tier's winners, then their number
+    r"(?:(?:을|를)\s*(?:받은|수상한)\s*|(?:에|으로|로)\s*(?:선정된|뽑힌|오른)\s*)?"
+)
 
 
 def _count_of(match: re.Match) -> int:
@@ -1447,7 +1474,7 @@ def _schedule_money(text: str, units: list[tuple[int, int, int]], ents: list[_En
             if _SPENDING_AFTER.match(text, m.end, e):
                 continue
             gap = text[before[-1].end:m.start]
-            each = _each(text, m, e) or "각" in gap or "당" in gap
+            each = _each(text, m, e) or "각" in gap or "당" in gap or "마다" in gap
             for r in _schedule_targets(before[-1], rows, each):
                 r.krw = m.norm["krw"]
 
