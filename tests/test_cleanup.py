@@ -142,3 +142,25 @@ def test_a_model_span_of_a_korean_label_without_hangul_is_dropped_but_decomposed
     assert latin_only(text, (6, 13, "AWARD"))
     assert not latin_only(text, (15, 15 + len(unicodedata.normalize("NFD", "송파구")), "DISTRICT"))
     assert not latin_only(text, (text.index("K-"), text.index("K-") + 9, "PROGRAM"))
+
+
+def test_a_tiers_holders_in_general_are_no_award_but_are_kept_aside_for_the_records():
+    text = ("시는 S등급을 받은 구에 각 9천만 원을 준다. A등급 사업은 포상 없이 예산을 지킨다. "
+            "C등급을 두 해 잇달아 받은 사업은 없어진다. B등급 이하 시군에는 컨설팅을 붙인다. "
+            "우수상 19곳은 상장만 받는다. 종합대상은 광역 2억 원이다. 특별상은 포상금 없이 표창만 준다.")
+    tiers = [("S등급", 0), ("A등급", 0), ("C등급", 0), ("B등급", 0), ("우수상", 0), ("종합대상", 0), ("특별상", 0)]
+    spans = sorted([_span(text, t, "AWARD", n) for t, n in tiers]
+                   + [_span(text, "9천만 원", "MONEY"), _span(text, "2억 원", "MONEY")])
+    held: list = []
+    kept = drop_award_classes(text, spans, held)
+    assert [x for x in kept if x[2] == "AWARD"] == []
+    # the holders are kept aside (not the prize lines and money words the older rules drop)
+    assert {text[s:e] for s, e, _ in held} == {"S등급", "A등급", "C등급", "B등급", "우수상", "종합대상"}
+
+
+def test_a_tier_with_its_winners_named_after_it_or_just_received_stays():
+    text = ("S등급은 성동구 등 4곳이 받았다. 군수가 우수상을 받은 뒤 기념 촬영을 했다. "
+            "우수상을 받은 두 곳에는 2천만원씩 돌아간다.")
+    spans = sorted([_span(text, "S등급", "AWARD"), _span(text, "성동구", "DISTRICT"), _span(text, "우수상", "AWARD"),
+                    _span(text, "우수상", "AWARD", 1), _span(text, "2천만원", "MONEY")])
+    assert drop_award_classes(text, spans) == spans

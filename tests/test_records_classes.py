@@ -661,3 +661,12 @@ def test_the_evaluation_a_government_scored_in_when_no_sentence_states_the_award
 
     r = rows[("강원특별자치도 횡성군", "최우수")]
     assert program_match_key(r["program"]) == program_match_key("강원도 시군 일자리 평가") and r["year"] == 2023
+
+
+def test_a_grades_holders_in_general_still_hold_the_schedules_amount(rows_of):
+    rows = rows_of(
+        "▲S등급 : 강동구, 노원구\n▲A등급 : 마포구, 중랑구, 서초구\n\n"
+        "□ 시는 S등급을 받은 구에 각 1억 원, A등급을 받은 구에 각 6천만 원을 준다.\n"
+    )
+    assert rows[("서울특별시 강동구", "S")]["krw"] == 100_000_000
+    assert rows[("서울특별시 서초구", "A")]["krw"] == 60_000_000

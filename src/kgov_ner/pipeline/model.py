@@ -122,13 +122,14 @@ MERGE_POLICIES = ("combined", "rules-first", "model", "rules")
 
 
 def merge_spans(model_spans: Iterable[Span3], rule_spans: Iterable[Span3], policy: str = "combined",
-                text: str | None = None) -> list[Span3]:
+                text: str | None = None, held: list[Span3] | None = None) -> list[Span3]:
     """Combine the two layers: ``rules``, ``model``, ``combined`` (model first, rules fill
     gaps) or ``rules-first`` (rules first, the model fills gaps). With the page's *text*,
     the two merging policies also apply the contract's decisions the model may miss
     (``pipeline/rules/cleanup.py``): a quoted program or a tier phrase the model cut is
     whole again, a class of winners spoken of in general is no AWARD, and a model span of
-    a Korean-only label holds Hangul (not `release` in an English press line)."""
+    a Korean-only label holds Hangul (not `release` in an English press line). Tiers
+    dropped as a class's holders in general go to *held* (``drop_award_classes``)."""
     model_spans, rule_spans = list(model_spans), list(rule_spans)
     if policy == "rules":
         return sorted(rule_spans)
@@ -149,7 +150,7 @@ def merge_spans(model_spans: Iterable[Span3], rule_spans: Iterable[Span3], polic
     for s, e, label in second:
         if taken.add(s, e):
             chosen.append((s, e, label))
-    return sorted(chosen) if text is None else drop_award_classes(text, sorted(chosen))
+    return sorted(chosen) if text is None else drop_award_classes(text, sorted(chosen), held)
 
 
 def _rejoin_amounts(model_spans: list[Span3], rule_spans: list[Span3]) -> list[Span3]:

@@ -22,6 +22,7 @@ from spacy.tokens import Doc, Span
 
 from kgov_ner.pipeline.tokenizer import MORPHS_KEY, REGIONS_KEY, KiwiTokenizer, analysed_regions, doc_text
 from kgov_ner.pipeline.rules import Candidate, MorphInfo, find_all, resolve
+from kgov_ner.pipeline.rules.cleanup import CLASS_TIERS
 from kgov_ner.pipeline.spans import trim_span
 from kgov_ner.text.nfc import nfc_view
 
@@ -149,8 +150,11 @@ class ModelTagger:
         for doc, spans in zip(docs, model_spans):
             if len(doc):
                 rule_spans = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
-                merged = merge_spans(spans, rule_spans, self.merge, text=doc_text(doc))
+                held: list = []
+                merged = merge_spans(spans, rule_spans, self.merge, text=doc_text(doc), held=held)
                 doc.ents = [doc.char_span(s, e, label=label) for s, e, label in merged]
+                # a class's tier (S등급을 받은 구에 각 1억원): no entity, a schedule line for the records
+                doc.spans[CLASS_TIERS] = [doc.char_span(s, e, label=label) for s, e, label in held]
         return docs
 
     def _region_tags(self, docs: list[Doc], regions: list[tuple[int, Span]]) -> list[list[str]]:

@@ -322,9 +322,18 @@ def _norm_of(doc, ent) -> dict:
 
 
 def _doc_entities(doc) -> list[_Ent]:
-    return [
-        _Ent(e.start_char, e.end_char, e.label_, e.text, _norm_of(doc, e)) for e in doc.ents
-    ]
+    """The Doc's entities, and the tiers the tagger kept aside as a class's holders (S등급을
+    받은 구에 각 1억원: no entity, but who gets a schedule's amount), in the body."""
+    from kgov_ner.pipeline.normalize import normalize_award
+    from kgov_ner.pipeline.rules.cleanup import CLASS_TIERS
+
+    ents = [_Ent(e.start_char, e.end_char, e.label_, e.text, _norm_of(doc, e)) for e in doc.ents]
+    held = doc.spans[CLASS_TIERS] if CLASS_TIERS in doc.spans else ()
+    body = getattr(doc._, "body", None) if _has_body(doc) else None
+    for h in held:
+        if body is None or any(a <= h.start_char and h.end_char <= b for a, b in body):
+            ents.append(_Ent(h.start_char, h.end_char, "AWARD", h.text, normalize_award(h.text)))
+    return sorted(ents, key=lambda x: x.start)
 
 
 def _units(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int, int]]:

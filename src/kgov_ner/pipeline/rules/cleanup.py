@@ -28,6 +28,9 @@ from typing import Callable, Sequence
 
 Span3 = tuple[int, int, str]
 
+#: ``doc.spans`` key of the tiers dropped as a class's holders in general (``drop_award_classes``)
+CLASS_TIERS = "kgov_class_tiers"
+
 _OPEN_QUOTES = "‘“「『'\""
 _CLOSE_QUOTES = "’”」』'\""
 
@@ -50,7 +53,7 @@ _COUNTED_CHOICE = re.compile(
 # money spoken of for a class: 최우수 시군 시상금을 1억 원으로, 장려상에는 시상금 없이, 우수기관에 줄 교부세,
 # 우수 자치단체 19곳에 특별교부세
 _CLASS_MONEY = re.compile(
-    rf"[ \t]*(?:{_COUNT}[ \t]*)?(?:(?:은|는|에는|에만|에|의)[ \t]*)?(?:따로[ \t]*)?(?:시상금|상금|인센티브|상사업비|특별교부세|교부세|사업비)"
+    rf"[ \t]*(?:{_COUNT}[ \t]*)?(?:(?:은|는|에는|에만|에|의)[ \t]*)?(?:따로[ \t]*)?(?:시상금|상금|포상금|인센티브|상사업비|특별교부세|교부세|사업비)"
     r"|[ \t]*(?:에|을|를)[ \t]*(?:줄|주는|지급할|지급하는)[ \t]"
 )
 # 광역 1곳과 기초 6곳을 우수 자치단체로 선정했다: the count stands before the class
@@ -64,6 +67,23 @@ _GENERAL_CHOICE = re.compile(
 _COUNTED_TOPIC = re.compile(
     rf"[ \t]*(?:은|는)[ \t]*(?:[가-힣]{{1,8}}(?:에서|에서는|중|가운데)[ \t]*)?{_COUNT}[ \t]*(?:만|뿐|에\s*그쳤|에\s*불과)"
 )
+# the holders of a tier in general: S등급을 받은 구에, C등급을 두 해 잇달아 받은 사업은, A등급
+# 사업은, 특별상 수상 기관에는, 우수상 28곳은, S등급은 4개, 최우수상을 받은 세 기관에는
+_HOLDER_NOUN = r"(?:수상[ \t]*)?(?:기관|시군|시·군|자치단체|지자체|자치구|광역자치단체|기초자치단체|사업|구|군|시)(?:들)?"
+_HOLDER_COUNT = r"(?:[0-9]{1,3}|한|두|세|네|다섯|여섯|일곱|여덟|아홉|열)[ \t]*(?:개[ \t]*)?"
+_CLASS_HOLDER = re.compile(
+    # … 을 (두 해 잇달아) 받은 구에, C등급을 받은 9개 사업은 (not 우수상을 받은 두 곳에는: those two)
+    rf"(?:(?:을|를)[ \t]*(?:[가-힣]+[ \t]+){{0,3}}(?:받은|받는|받을|수상한)[ \t]*(?:{_HOLDER_NOUN}|{_HOLDER_COUNT}사업)"
+    # A등급 사업은, 특별상 수상 기관에는, 우수상 28곳은
+    rf"|[ \t]*(?:{_HOLDER_NOUN}|{_HOLDER_COUNT}(?:곳|{_HOLDER_NOUN}))"
+    # S등급은 4개
+    rf"|[ \t]*(?:은|는)[ \t]*[0-9]{{1,3}}[ \t]*(?:개|곳))"
+    r"[ \t]*(?:은|는|에는|에|에게|의|까지|이|가)?(?![가-힣])"
+)
+# B등급 이하, A등급 이상: a range of tiers
+_TIER_RANGE = re.compile(r"[ \t]*(?:이하|이상|미만)(?![가-힣])")
+# 종합대상은 광역 3억 원: a prize line by class of government
+_CLASS_WORD_GAP = re.compile(r"[ \t]*(?:은|는|에는)[ \t]*(?:광역|기초)(?:자치단체|지자체)?[ \t]*")
 # a goal: 최우수 기관에 도전하겠다, S등급에 도전
 _GOAL = re.compile(r"[ \t]*(?:에|을|를)[ \t]*(?:도전|오를[ \t]*수|오르겠|오르도록|오르기)")
 
@@ -167,10 +187,11 @@ def latin_only(text: str, span: Span3) -> bool:
     return label in _HANGUL_LABELS and _HANGUL.search(text, s, e) is None
 
 
-def drop_award_classes(text: str, spans: Sequence[Span3]) -> list[Span3]:
+def drop_award_classes(text: str, spans: Sequence[Span3], held: list[Span3] | None = None) -> list[Span3]:
     """``spans`` without the AWARD spans that name a class of winners in general (nor
     PROGRAM spans that are only a class and a tier, 광역 최우수, or an unquoted generic
-    phrase, 행안부 일자리 평가)."""
+    phrase, 행안부 일자리 평가). The tiers dropped as their holders in general (S등급을 받은
+    구에 각 1억원) are appended to *held*: no entity, but a prize schedule's line for the records."""
     spans = [x for x in spans if not (x[2] == "PROGRAM" and (
         _TIER_ONLY.fullmatch(text, x[0], x[1])
         or (x[1] - x[0] <= _GENERIC_MAX and _generic_program().fullmatch(text, x[0], x[1])
@@ -179,10 +200,15 @@ def drop_award_classes(text: str, spans: Sequence[Span3]) -> list[Span3]:
     district_ends = sorted(e for _, e, label in spans if label == "DISTRICT")
     # the first entity after each point: (start, label), sorted
     others = sorted((s, label) for s, _, label in spans if label in ("MONEY", "DISTRICT"))
+    district_starts = sorted(s for s, _, label in spans if label == "DISTRICT")
     out = []
     for s, e, label in spans:
         if label == "AWARD" and (_is_class(text, s, e, money, _governed(text, s, district_ends))
                                  or _class_topic(text, e, others)):
+            continue
+        if label == "AWARD" and _held_in_general(text, s, e, money, district_starts, district_ends):
+            if held is not None:
+                held.append((s, e, label))
             continue
         out.append((s, e, label))
     return out
@@ -212,6 +238,29 @@ def _class_topic(text: str, e: int, others: Sequence[tuple[int, str]]) -> bool:
     if k == len(others) or others[k][1] != "MONEY" or others[k][0] - topic.end() > _CLASS_TOPIC_REACH:
         return False
     return not re.search(r"[.!?。\n]", text[topic.end():others[k][0]])
+
+
+def _held_in_general(text: str, s: int, e: int, money_starts: set[int], district_starts: Sequence[int],
+                     district_ends: Sequence[int]) -> bool:
+    """Whether the tier at ``[s, e)`` names its holders in general (S등급을 받은 구에 각 1억원,
+    A등급 사업은, B등급 이하, 우수상 28곳은 상장만): no government before it, and none named
+    after it in its sentence (최우수상을 받은 곳은 강남구 names one)."""
+    k = bisect.bisect_right(district_ends, s) - 1
+    if k >= 0 and s - district_ends[k] <= 6:
+        return False  # 청주시는 S등급 …: stated for a government (시는 S등급을 받은 구에: the evaluator)
+    if _TIER_RANGE.match(text, e):
+        return True
+    gap = _CLASS_WORD_GAP.match(text, e)
+    if gap is not None and gap.end() in money_starts:
+        return True
+    holder = _CLASS_HOLDER.match(text, e)
+    if holder is None:
+        return False
+    stop = re.compile(r"[.!?。\n]").search(text, holder.end())
+    stop_at = stop.start() if stop else len(text)
+    k = bisect.bisect_left(district_starts, holder.end())
+    return k == len(district_starts) or district_starts[k] >= stop_at
+
 
 
 def is_counted_choice(text: str, end: int) -> bool:
