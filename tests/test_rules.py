@@ -133,3 +133,13 @@ def test_bare_tiers_given_to_named_governments(text, tiers):
     from kgov_ner.pipeline.rules.award import find_awards
 
     assert sorted(text[c.start:c.end] for c in find_awards(text)) == sorted(tiers)
+
+
+@pytest.mark.parametrize("text,names", [
+    ("남궁현 행정안전부 지역경제지원관은 “교부세를 곧 내려보내겠다”고 말했다.", ["남궁현"]),
+    ("여창민 안행부 지역경제과장은 “지표를 손보겠다”고 했다.", ["여창민"]),
+    ("도민준 고용부 지역고용정책관은 설명했다.", ["도민준"]),
+])
+def test_a_ministry_official_before_a_ministry_and_a_title(tagger, text, names):
+    got = [e.text for e in tagger(text).ents if e.label_ == "OFFICIAL"]
+    assert got == names

@@ -231,11 +231,17 @@ def _name_looking_back(text, words, i, morphs_of, strong: bool, gaz) -> Candidat
         ns, ne, name = words[i - k]
         if "\n" in text[ne:words[i - k + 1][0]]:
             return None
+        if k < 3 and i - k > 0 and name.endswith(_OFFICE_ENDS) and _organisation_word(name, gaz):
+            continue  # 공민석 안행부 지역경제과장: a ministry's short name, not a name
         if _looks_like_name(name, morphs_of(ns, ne), strong_context=strong):
             return Candidate(ns, ne, "OFFICIAL", "name-title", 2)
         if not _organisation_word(name, gaz):
             return None
     return None
+
+
+#: How a ministry's or an agency's name ends (안행부, 고용부, 조달청): never a person's
+_OFFICE_ENDS = ("부", "처", "청")
 
 
 @functools.lru_cache(maxsize=None)
