@@ -80,7 +80,8 @@ def test_no_rule_data_string_occurs_only_in_the_test_split():
     test = _texts(DEV / "test.jsonl")
     if not test:
         pytest.skip("no test split yet")
-    elsewhere = _texts(DEV / "train.jsonl") + _texts(ROOT / "seeds" / "gold.jsonl") + _texts(
+    # the validation split is where rules are tuned: a string learned there is no fit to the test
+    elsewhere = _texts(DEV / "train.jsonl") + _texts(DEV / "valid.jsonl") + _texts(ROOT / "seeds" / "gold.jsonl") + _texts(
         ROOT / "tests" / "data" / "conformance.jsonl")
     elsewhere_text = "\n".join(elsewhere)
     test_text = "\n".join(test)

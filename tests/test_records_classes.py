@@ -670,3 +670,86 @@ def test_a_grades_holders_in_general_still_hold_the_schedules_amount(rows_of):
     )
     assert rows[("서울특별시 강동구", "S")]["krw"] == 100_000_000
     assert rows[("서울특별시 서초구", "A")]["krw"] == 60_000_000
+
+
+# ---- batch 12-13 shapes (validation pages 183-210); sentences written for these tests
+
+
+def test_a_tier_with_its_amount_in_parentheses_before_its_particle(rows_of):
+    rows = rows_of(
+        "전라북도가 ‘2019년 전라북도 시군 일자리 평가’에서 정읍시가 최우수(시상금 6천만원), 부안군이 우수(시상금 4천만원)로 뽑혔다."
+    )
+    assert rows[("전북특별자치도 정읍시", "최우수")]["krw"] == 60_000_000
+    assert rows[("전북특별자치도 부안군", "우수")]["krw"] == 40_000_000
+
+
+def test_last_years_tier_received_with_money_is_no_row_and_this_years_money_is_found(rows_of):
+    rows = rows_of(
+        "하동군은 ‘2023년 경상남도 시군 일자리 평가’에서 우수 시군으로 선정됐다고 밝혔다.\n\n"
+        "한편 군은 이번 수상으로 시상금 5천만원을 받는다. 지난해 장려로 받은 2천만원보다 많다."
+    )
+    assert set(rows) == {("경상남도 하동군", "우수")}
+    assert rows[("경상남도 하동군", "우수")]["krw"] == 50_000_000
+
+
+def test_one_governments_two_wins_each_take_the_amount_after_their_own_words(rows_of):
+    rows = rows_of(
+        "서울 광진구가 ‘2023 서울시 자치구 일자리 창출 평가’에서 우수구로, ‘2023 서울시 자치구 사회적경제 평가’에서 "
+        "장려구로 각각 뽑혔다.\n\n구가 받는 인센티브는 일자리 평가 9천만 원, 사회적경제 평가 2천만 원이다."
+    )
+    assert rows[("서울특별시 광진구", "우수")]["krw"] == 90_000_000
+    assert rows[("서울특별시 광진구", "장려")]["krw"] == 20_000_000
+
+
+def test_two_wins_by_category_and_their_amounts_by_category_in_the_next_sentence(rows_of):
+    rows = rows_of(
+        "대구 동구는 ‘2021년 대구시 구·군 일자리 평가’에서 창업 지원 분야 최우수, 여성 일자리 분야 장려를 받았다.\n\n"
+        "구는 두 분야에서 시상금을 따로 받는다. 창업 지원 분야에서 4000만원, 여성 일자리 분야에서 1500만원이다."
+    )
+    assert rows[("대구광역시 동구", "최우수")]["krw"] == 40_000_000
+    assert rows[("대구광역시 동구", "장려")]["krw"] == 15_000_000
+
+
+def test_winners_referred_to_by_number_opening_a_paragraph_after_the_giver(rows_of):
+    rows = rows_of(
+        "서울시의 ‘2019년 서울형 뉴딜일자리 평가’에서 용산구와 성북구가 우수구로 뽑혔다.\n\n"
+        "두 구는 이번 평가에 따라 서울시로부터 인센티브를 4천만원씩 받는다."
+    )
+    assert rows[("서울특별시 용산구", "우수")]["krw"] == 40_000_000
+    assert rows[("서울특별시 성북구", "우수")]["krw"] == 40_000_000
+
+
+def test_a_schedule_by_population_group_and_tier(rows_of):
+    rows = rows_of(
+        "도는 시군을 가·나 두 그룹으로 나눠 평가했다. 가 그룹은 화성시가 최우수, 남양주시가 우수를 차지했다. "
+        "나 그룹에서는 이천시가 최우수에 올랐다.\n\n"
+        "상사업비는 가 그룹 최우수 2억5천만원·우수 1억2천만원, 나 그룹 최우수 1억원이다."
+    )
+    assert rows[("경기도 화성시", "최우수")]["krw"] == 250_000_000
+    assert rows[("경기도 남양주시", "우수")]["krw"] == 120_000_000
+    assert rows[("경기도 이천시", "최우수")]["krw"] == 100_000_000
+
+
+def test_an_amount_for_each_of_the_above_in_parentheses(rows_of):
+    rows = rows_of("결과를 보면 최우수구는 강남구·금천구(이상 9천만원), 우수구는 양천구·도봉구(이상 5천만원)다.")
+    assert rows[("서울특별시 금천구", "최우수")]["krw"] == 90_000_000
+    assert rows[("서울특별시 도봉구", "우수")]["krw"] == 50_000_000
+
+
+def test_a_table_of_amounts_per_winner_by_class_and_tier(rows_of):
+    rows = rows_of(
+        " ▲최우수상 : 광역 울산광역시, 기초 충남 당진시\n ▲우수상 : 광역 강원도, 기초 경북 영천시\n\n"
+        " ○ 수상 기관은 아래 금액을 기관마다 받는다.\n"
+        " 구분 | 최우수상 | 우수상\n 광역 | 3억 | 2억\n 기초 | 1억5천만 | 7천만\n"
+    )
+    assert rows[("울산광역시", "최우수")]["krw"] == 300_000_000
+    assert rows[("충청남도 당진시", "최우수")]["krw"] == 150_000_000
+    assert rows[("경상북도 영천시", "우수")]["krw"] == 70_000_000
+
+
+def test_a_past_tier_named_with_its_year_and_winner_is_no_row(rows_of):
+    rows = rows_of(
+        "대구 수성구가 ‘2022 전국 지방자치단체 일자리 대상’에서 최우수상을 받았다. "
+        "대구 구·군이 이 상을 받은 것은 2019년 동구의 우수상 이후 두 번째다."
+    )
+    assert set(rows) == {("대구광역시 수성구", "최우수")}

@@ -143,3 +143,10 @@ def test_bare_tiers_given_to_named_governments(text, tiers):
 def test_a_ministry_official_before_a_ministry_and_a_title(tagger, text, names):
     got = [e.text for e in tagger(text).ents if e.label_ == "OFFICIAL"]
     assert got == names
+
+
+def test_tiers_governments_took_in_a_row():
+    from kgov_ner.pipeline.rules.award import find_awards
+
+    text = "올해는 중구가 최우수를, 동래구와 남구가 우수를 받았다. 시는 평가 대상을 정했다."
+    assert [text[c.start:c.end] for c in find_awards(text) if c.rule == "tier-taken"] == ["최우수", "우수"]

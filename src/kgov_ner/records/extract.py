@@ -87,7 +87,7 @@ import functools
 import itertools
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Sequence
 
 from kgov_ner.pipeline.rules.cleanup import is_counted_choice
@@ -195,7 +195,8 @@ _YEAR_LIST_SEP = re.compile(r"^\s*[,、·ㆍ및와과]?\s*$")
 _YEAR_HISTORY_AFTER = re.compile(r"\s*(?:도\s*)?(?:에\s*이어|에\s*이은|부터|까지|이후|이래|대비|보다|에\s*비해|에\s*비하여)")
 
 # Money: distributed to each member of a group, spent rather than received.
-_EACH_BEFORE = re.compile(r"(?:각각|각|개별|모두\s*각|(?<![가-힣])(?:한\s*)?(?:곳|기관|시군|시·군|자치구|지자체)\s*당)\s*$")
+# (이상 1억원): "each of the above", after a list of governments
+_EACH_BEFORE = re.compile(r"(?:각각|각|개별|모두\s*각|\(\s*이상|(?<![가-힣])(?:한\s*)?(?:곳|기관|시군|시·군|자치구|지자체)\s*당)\s*$")
 # The awardees referred to by their number: 두 시에는, 나머지 세 곳은, 이들 두 자치구는.
 _NUMBERS = {"한": 1, "두": 2, "세": 3, "네": 4, "다섯": 5, "여섯": 6, "일곱": 7, "여덟": 8, "아홉": 9, "열": 10}
 # 나머지 세 곳, 이들 두 시군: a number of winners (group 1: the number word).
@@ -232,18 +233,19 @@ def _not_a_prize(text: str, lo: int, m: _Ent) -> bool:
 _RANGE_AFTER = re.compile(r"\s*(?:[~∼〜～]|부터\s)")
 _RANGE_BEFORE = re.compile(r"[~∼〜～]\s*$")
 # Past wins cited for a streak: 2018년 장려, 2019년 우수에 이어 (not this year's awards).
-_PAST_YEAR_BEFORE = re.compile(r"(?:19|20)[0-9]{2}\s*년(?:에는?|엔)?\s*[‘'\"“]?$|지난해\s*[‘'\"“]?$|전년\s*[‘'\"“]?$")
+_PAST_YEAR_BEFORE = re.compile(r"(?:19|20)[0-9]{2}\s*년(?:에는?|엔|\s*[가-힣]{1,5}의)?\s*[‘'\"“]?$|지난해\s*[‘'\"“]?$|전년\s*[‘'\"“]?$")
 _PAST_AFTER = re.compile(r"\s+이어(?![가-힣])|[^.。]{0,40}?(?:에\s*이어|에\s*이은|에\s*머물렀|에서\s*올해)|\s*[,、]\s*(?:그리고\s*)?올해(?![가-힣])|\s*(?:을\s*받은\s*|를\s*받은\s*)?(?:이후|이래)(?![가-힣])")
 # 지난해 (같은 평가에서) … 받은: a relative clause about the last edition's winner.
 # a past year or last year earlier in the clause, and a win told as past experience after the tier
 _PAST_CLAUSE_BEFORE = re.compile(r"(?:(?:19|20)[0-9]{2}\s*년|지난해|작년|전년)[^.。\n]{0,25}$")
 _EXPERIENCE_AFTER = re.compile(r"[^.。\n]{0,30}?(?:바\s*(?:가\s*)?있|에\s*그쳐|에\s*그쳤|에\s*그친|에\s*머물)")
 _LAST_TIME_CLAUSE = re.compile(r"(?:지난해|작년|전년도?)\s+[^.,。\n]{0,25}$")
-_WON_RELATIVE = re.compile(rf"[{_CLOSE_QUOTES}]*\s*(?:을|를)\s*(?:받은|받았던|수상한|수상했던|차지한|차지했던)(?![가-힣])")
+_WON_RELATIVE = re.compile(rf"[{_CLOSE_QUOTES}]*\s*(?:을|를|으로|로)\s*(?:받은|받았던|수상한|수상했던|차지한|차지했던)(?![가-힣])")
 # A dateline: 2018.06.21, 2018-06-21, 2018년 6월 21일, 2018. 5. 29.
 _DATELINE = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})\s*(?:[.\-/]\s*[01]?[0-9]\s*[.\-/]\s*[0-3]?[0-9]|년\s*[01]?[0-9]\s*월\s*[0-3]?[0-9]\s*일)")
 # A program named as the evaluation (rather than a project the district ran).
 _EVALUATION_NAME = re.compile(r"평가|대상|경진|공모|시상|공시제|인센티브|어워드|우수\s*(?:기관|시군|자치)")
+_GIVER_AFTER = re.compile(r"\s*(?:으로부터|로부터|에게서)(?![가-힣])")
 _IN_IT = re.compile(rf"[{_CLOSE_QUOTES}]*\s*에서(?![가-힣])")
 _EVALUATION_AFTER = re.compile(r"[’'”\"」』》〉]*\s*(?:에서|의|에|결과|시상식|평가)")
 _PROJECT_AFTER = re.compile(r"[’'”\"」』》〉]*\s*(?:사업|으로|로|를\s*통해|을\s*통해|과|와|등|을|를)(?![가-힣]*(?:평가|대상))")
@@ -304,6 +306,8 @@ class _Row:
     issuer: bool  # the award is an issuer's prize (장관상, 대통령상): a rank tier of the same win replaces it
     district_start: int | None  # where the district is named in the sentence (None: the page's district)
     program_shared: bool = False  # another award stands between the program and this one (정부 일자리 대상 우수상·도 평가 장려)
+    context: frozenset = frozenset()  # the words of the clause before the award and of its program (see _keyed_money)
+    group: str | None = None  # the group of governments the award is for (다 그룹 최우수: "다"), see _GROUP_LABEL
 
     @property
     def key(self) -> str:
@@ -1048,9 +1052,18 @@ class _Extractor:
                     owner_pos=owner_pos, group_size=len(members), award_end=a.end,
                     level=d.norm.get("level"), district_start=d.start if g is not None else None,
                     issuer=a.norm.get("kind") in _ISSUER_KINDS, program_shared=shared,
+                    context=_key_words(self.text[self._clause_start(sent, a):a.start] + " " + (program or "")),
+                    group=_group_before(self.text, sent.start, a.start),
                 ))
         self.tie_money(rows, sent)
         return rows
+
+    def _clause_start(self, sent: _Sentence, a: _Ent) -> int:
+        """Where the words that qualify the award *a* begin: after the award before it, a
+        separator (, · … 고) or 30 characters back (청년 일자리 분야에서는 | 최우수)."""
+        lo = max(sent.start, a.start - 30, *(o.end for o in sent.awards if o.end <= a.start))
+        cut = list(_CLAUSE_SEP.finditer(self.text, lo, a.start))
+        return cut[-1].end() if cut else lo
 
     def sentence_span(self, s: int, e: int, pairs: _Pairs) -> tuple[int, int]:
         if self.body and pairs:
@@ -1155,7 +1168,8 @@ class _Extractor:
                 continue  # 1인당 최대 1천만원: a grant or a wage, not a prize
             if _within_ends(self.past_ends, sent.start, m.start):
                 continue  # 2013년 우수에 들어 5천만원을 받은 바 있다: the money of a past win
-            before = [g for g in sent.groups if g.end <= m.start]
+            # (서울시로부터 …: the giver, not whom the amount is for)
+            before = [g for g in sent.groups if g.end <= m.start and not _GIVER_AFTER.match(text, g.end)]
             if self.referred_money(sent, m, before[-1].end if before else sent.start):
                 continue
             if before:
@@ -1247,7 +1261,9 @@ class _Extractor:
         if not refs:
             return False
         n = _count_of(refs[-1])
-        open_rows = [r for r in self.last_rows if r.krw is None]
+        # 두 구는 … 5천만원씩 opening a paragraph: the winners of the page's last award sentence
+        rows = self.last_rows or (self.page_last_rows if refs[-1].start() == sent.start else [])
+        open_rows = [r for r in rows if r.krw is None]
         if len({r.key for r in open_rows}) != n:
             groups: dict[int, list[_Row]] = {}
             for r in open_rows:
@@ -1324,7 +1340,7 @@ _PER_ONE_AT = re.compile(_PER_ONE)  # 한 곳에 2천만원씩 names no number o
 # 한 곳당, or the parenthesis the amount stands in (당진군·홍성군(각 7천만원)).
 _SCHEDULE_GAP = re.compile(
     rf"^[{_CLOSE_QUOTES})]*\s*(?:\([^()]{{0,30}}\)\s*)?(?:은|는|이|가|에는|에|에게|엔)?\s*[:：]?\s*[(（]?\s*"
-    rf"{_PER_ONE}?(?:각각|각)?\s*$"
+    rf"{_PER_ONE}?(?:각각|각|이상)?\s*$"
 )
 # A tier named as a class of winners (우수시군이 7천만원씩, 최우수 2천만원, 최우수상 기관에 각 1억원):
 # not an AWARD, but a holder.
@@ -1365,6 +1381,7 @@ class _Holder:
     tier: str | None = None  # a tier named as a class
     klass: str | None = None  # of governments (광역 우수 3억원): see _class_before
     count: int | None = None  # a number of winners
+    group: str | None = None  # 가 그룹 최우수 2억원: the group of governments a tier's line is for
 
 
 def _within(ents: Sequence[_Ent], starts: Sequence[int], s: int, e: int) -> Sequence[_Ent]:
@@ -1419,6 +1436,7 @@ def _holders(text: str, inside: Sequence[_Ent], s: int, e: int) -> list[_Holder]
         if k >= 0 and not _covered(inside, inside_starts, m.start(), m.end()):
             out.append(_Holder(m.start(), m.end(), tier=tiered[k].tier, klass=_KLASS[m.group(1)]))
     out.sort(key=lambda h: h.end)
+    out = [replace(h, group=_group_before(text, s, h.start)) if h.tier else h for h in out]
     # 종합대상 두 곳에 각 2억원, 최우수 광역자치단체 두 곳은: a tier (and its class), then how
     # many hold it — one holder
     for i in range(len(out) - 1, 0, -1):
@@ -1439,7 +1457,8 @@ def _schedule_targets(h: _Holder, rows: list[_Row], each: bool) -> list[_Row]:
         found = [[r for r in open_rows if r.key == k] for k in h.keys]
         return [rs[0] for rs in found if len(rs) == 1]
     if h.tier:
-        return [r for r in open_rows if r.tier == h.tier and _class_fits(h.klass, [r.level])]
+        return [r for r in open_rows if r.tier == h.tier and _class_fits(h.klass, [r.level])
+                and (h.group is None or r.group == h.group)]
     if h.count > 1 and not each:
         return []  # 11곳에 10억원: a total
     # a number of winners: the one tier that many still wait for, or all who wait
@@ -1483,7 +1502,7 @@ def _schedule_money(text: str, units: list[tuple[int, int, int]], ents: list[_En
             if _SPENDING_AFTER.match(text, m.end, e):
                 continue
             gap = text[before[-1].end:m.start]
-            each = _each(text, m, e) or "각" in gap or "당" in gap or "마다" in gap
+            each = _each(text, m, e) or any(w in gap for w in ("각", "당", "마다", "이상"))
             for r in _schedule_targets(before[-1], rows, each):
                 r.krw = m.norm["krw"]
 
@@ -1690,6 +1709,8 @@ def _merge(rows: list[_Row], ctx: _DocContext) -> list[_Row]:
                 for name in ("program", "year", "krw", "streak"):
                     if getattr(m, name) is None and getattr(r, name) is not None:
                         setattr(m, name, getattr(r, name))
+                m.context = m.context | r.context
+                m.group = m.group or r.group
                 if not m.award_headed and r.award_headed:
                     m.award, m.rank, m.award_headed = r.award, r.rank, True
                 break
@@ -1741,6 +1762,120 @@ def _headline_streak(ex: _Extractor, rows: list[_Row]) -> None:
             return
 
 
+# between clauses: a comma, a middle dot, an ellipsis, a connective ending (뽑히고, 받았고)
+_CLAUSE_SEP = re.compile(r"[,·…\n]|[가-힣]고\s")
+# words that qualify any award or amount alike: they tell no two wins apart
+_KEY_STOP = frozenset("평가 부문 분야 수상 시상금 상금 인센티브 포상금 상사업비 교부세 특별교부세 재정 받는 받은 따로 "
+                      "지급 지급된다 이번 올해 구가 군이 시가 구는 군은 시는 모두 각각 함께 딸린".split())
+
+
+def _key_words(text: str) -> frozenset:
+    """The Hangul words (two syllables or more, particles left on) of *text*, but stop words."""
+    return frozenset(w for w in re.findall(r"[가-힣]{2,}", text) if w not in _KEY_STOP)
+
+
+def _same_word(a: str, b: str) -> bool:
+    """청년 ~ 청년일자리, 일자리 ~ 일자리에서: one word starts the other (two syllables at least)."""
+    return a.startswith(b) or b.startswith(a)
+
+
+# 가 그룹, 1그룹, A그룹: a group of governments an evaluation ranks apart (by population)
+_GROUP_LABEL = re.compile(r"(?<![가-힣A-Za-z0-9])([가-하]|[0-9]{1,2}|[A-Za-z])\s?그룹")
+
+
+def _group_before(text: str, lo: int, start: int) -> str | None:
+    """The last group label (가 그룹, 2그룹) between *lo* and *start*, if any."""
+    found = list(_GROUP_LABEL.finditer(text, max(lo, start - 200), start))
+    return found[-1].group(1) if found else None
+
+
+_TABLE_LINE = re.compile(r"^[^\n]*\|[^\n]*\|[^\n]*$", re.M)
+_PER_EACH_WORD = re.compile(r"기관마다|기관당|곳당|곳마다|(?<![가-힣])각(?![가-힣])|단체마다|당\s*인센티브")
+
+
+def _matrix_money(text: str, ents: list[_Ent], starts: list[int], rows: list[_Row]) -> None:
+    """A table of amounts per winner by class and tier: a header of tiers (구분 | 종합대상 |
+    최우수상 | 우수상), then a line per class (광역 | 2억 | 1억5천만 | 1억), said to be per
+    winner (기관마다, 기관당) just before it: each open row takes its class's and tier's cell."""
+    from kgov_ner.pipeline.normalize import normalize_award
+
+    lines = list(_TABLE_LINE.finditer(text))
+    k = 0
+    while k < len(lines):
+        header = lines[k]
+        cells = _cells(text, header.start(), header.end())
+        tiers = [normalize_award(text[a:b].strip()).get("tier") if text[a:b].strip() else None for a, b in cells]
+        if sum(t is not None for t in tiers) < 2 or not _PER_EACH_WORD.search(text, max(0, header.start() - 200), header.start()):
+            k += 1
+            continue
+        k += 1
+        while k < len(lines) and text.count("\n", header.end(), lines[k].start()) <= 1:
+            line = lines[k]
+            cells = _cells(text, line.start(), line.end())
+            klass = _KLASS.get(text[cells[0][0]:cells[0][1]].strip()[:2]) if cells else None
+            if klass is None:
+                break
+            for (a, b), tier in zip(cells, tiers):
+                money = [x for x in _within(ents, starts, a, b) if x.label == "MONEY" and isinstance(x.norm.get("krw"), int)]
+                if tier is None or len(money) != 1:
+                    continue
+                for r in rows:
+                    if r.krw is None and r.tier == tier and _class_fits(klass, [r.level]):
+                        r.krw = money[0].norm["krw"]
+            header = line
+            k += 1
+
+
+def _cells(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """The cells of a table line ``[s, e)`` split at ``|``."""
+    out, at = [], s
+    for m in re.finditer(r"\|", text[s:e]):
+        out.append((at, s + m.start()))
+        at = s + m.end()
+    out.append((at, e))
+    return out
+
+
+def _keyed_money(ex: "_Extractor", rows: list[_Row]) -> None:
+    """One government, two wins (일자리 평가 우수구, 사회적경제 평가 장려구; 종합 부문 우수,
+    청년 분야 최우수), then amounts each after words of one of them: ``구가 받는 인센티브는
+    일자리 평가 8천만 원, 사회적경제 평가 3천만 원``, ``청년 분야 수상에 딸린 시상금
+    2,000만원``. An amount goes to the one win whose clause or evaluation shares the most
+    words with the words before the amount (back to the last amount or separator)."""
+    by_key: dict[str, list[_Row]] = {}
+    for r in rows:
+        by_key.setdefault(r.key, []).append(r)
+    multi = {k: rs for k, rs in by_key.items() if len(rs) >= 2 and len({r.tier for r in rs}) == len(rs)}
+    if not multi:
+        return
+    text = ex.text
+    prev_par, prev_money = None, False
+    for s, e, par in ex.units:
+        inside = _within(ex.ents, ex.ent_starts, s, e)
+        # (구는 두 분야에서 시상금을 따로 받는다.) 청년 분야에서 3000만원, …: the money word may
+        # stand in the sentence before
+        said = _AWARD_MONEY.search(text, s, e) is not None
+        money_here, prev_money, prev_par = said or (prev_money and par == prev_par), said, par
+        if any(x.label == "AWARD" for x in inside) or not money_here:
+            continue
+        named = {_dkey(x) for x in inside if x.label == "DISTRICT" and ex.ctx.awardee_capable(x)}
+        if len(named) > 1 or (named and not named <= set(multi)) or (not named and len(multi) > 1):
+            continue  # another government's sentence, or whose money is not said
+        own = multi[next(iter(named))] if named else next(iter(multi.values()))
+        since = s
+        for m in (x for x in inside if x.label == "MONEY" and isinstance(x.norm.get("krw"), int)):
+            lo = since
+            since = m.end
+            cut = list(_CLAUSE_SEP.finditer(text, lo, m.start))
+            words = _key_words(text[cut[-1].end() if cut else lo:m.start])
+            if not words or _not_a_prize(text, s, m) or _TOTAL_BEFORE.search(text[max(s, m.start - 8):m.start]):
+                continue
+            shared = [sum(any(_same_word(w, c) for c in r.context) for w in words) for r in own]
+            best = max(shared)
+            if best and shared.count(best) == 1 and own[shared.index(best)].krw is None:
+                own[shared.index(best)].krw = m.norm["krw"]  # the win sharing the most words
+
+
 def _money_by_government(money_facts) -> dict[str, set[int]]:
     """The amounts said to go to each government (key): an amount a sentence calls a prize
     (인센티브, 시상금 …) outweighs one it only says was received."""
@@ -1762,6 +1897,8 @@ def extract_records(doc, file: str = "") -> list[dict]:
     rows = ex.run()
     ctx = ex.ctx
     _schedule_money(ex.text, ex.units, ex.ents, rows)
+    _keyed_money(ex, rows)
+    _matrix_money(ex.text, ex.ents, ex.ent_starts, rows)
     facts = _money_by_government(ex.money_facts)
     per_district = Counter(r.key for r in rows)
     per_tier = Counter(r.tier for r in rows)

@@ -61,6 +61,15 @@ def _tier_given_regex() -> re.Pattern:
 
 
 @functools.lru_cache(maxsize=None)
+def _tier_taken_regex() -> re.Pattern:
+    words = [w for w, t in tiers().items() if t.kind in ("district-tier", "prize")]
+    return re.compile(
+        f"(?<![{HANGUL}])(?P<tier>{alternation(words)})(?=(?:을|를)(?:,|\\s)[^.。\\n]{{0,60}}?"
+        "(?:받았|받아|받는다|받게|차지|안았|수상))"
+    )
+
+
+@functools.lru_cache(maxsize=None)
 def _tier_was_regex() -> re.Pattern:
     words = [w for w, t in tiers().items() if t.kind == "district-tier"]
     return re.compile(f"(?<![{HANGUL}])(?P<tier>{alternation(words)})(?=(?:였|이었)[{HANGUL}]*)")
@@ -79,7 +88,8 @@ def _bare_tier_regex() -> re.Pattern:
 def _chosen_as_regex() -> re.Pattern:
     """A bare district tier followed by a comma or (으)로: what a government was chosen as."""
     words = [w for w, t in tiers().items() if t.kind == "district-tier"]
-    return re.compile(f"(?<![{HANGUL}])(?P<tier>{alternation(words)})(?=,|(?:으로|로)(?![{HANGUL}]))")
+    # (시상금 3천만원): a parenthesis may stand between the tier and its particle
+    return re.compile(f"(?<![{HANGUL}])(?P<tier>{alternation(words)})(?=(?:\\([^()\\n]{{1,30}}\\))?(?:,|(?:으로|로)(?![{HANGUL}])))")
 
 
 @functools.lru_cache(maxsize=None)
@@ -149,6 +159,10 @@ def find_awards(text: str) -> Iterator[Candidate]:
     for m in _tier_given_regex().finditer(text):
         if _after_district(text, m.start(), ("에",)) or _after_district(text, m.start(), ("에게",)):
             yield Candidate(m.start("tier"), m.end("tier"), "AWARD", "tier-given", 2)
+    # 사상구가 최우수를, 해운대구와 북구가 우수를 받았다: a tier its government took
+    for m in _tier_taken_regex().finditer(text):
+        if _after_district(text, m.start(), ("이", "가")):
+            yield Candidate(m.start("tier"), m.end("tier"), "AWARD", "tier-taken", 2)
     # 광명시가 최우수, 군포시와 이천시가 우수였다: a tier a government's subject is
     for m in _tier_was_regex().finditer(text):
         if _after_district(text, m.start(), ("가", "이")):
@@ -165,7 +179,7 @@ def find_awards(text: str) -> Iterator[Candidate]:
             yield Candidate(m.start("tier"), m.end("tier"), "AWARD", "bare-tier", 2)
     # 청주시를 최우수, 충주시와 진천군을 우수로 선정했다: a tier a government was chosen as
     for m in _chosen_as_regex().finditer(text):
-        if _after_district(text, m.start(), _OBJECT):
+        if _after_district(text, m.start(), _OBJECT + ("이", "가")):
             yield Candidate(m.start("tier"), m.end("tier"), "AWARD", "bare-tier", 2)
     # A list of winners by tier: the tier opens the line, its districts follow.
     for m in _tier_item_regex().finditer(text):
