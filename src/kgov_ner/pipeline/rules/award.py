@@ -146,27 +146,7 @@ _LIST_LEAD = re.compile(
 
 def find_awards(text: str) -> Iterator[Candidate]:
     """Tiers: 최우수구, 우수 자치구, 장려상, S등급, 장관 표창, ‘우수’, 최우수에 선정."""
-    # A bare tier or 대상 handed to a district: 최우수에 전주시, 대상은 고창군에 돌아갔다.
-    for m in _tier_to_district_regex().finditer(text):
-        at = m.end()
-        if m.group("particle") in ("은", "는") and (klass := _CLASS_PHRASE.match(text, at)):
-            at = klass.end()  # 대상은 광역 부문 경상남도, 기초 부문 충남 서산시에 돌아갔다
-        region = _region_prefix().match(text, at)
-        after = district_regex().match(text, region.end() if region and at != m.end() else at)
-        if after and is_particle_run(rest_of_word(text, after.end())):
-            yield Candidate(m.start("tier"), m.end("tier"), "AWARD", "tier-to-district", 2)
-    # 경산시에 대상을, 영주시와 청송군에 최우수를 줬다: a tier given to the government before it
-    for m in _tier_given_regex().finditer(text):
-        if _after_district(text, m.start(), ("에",)) or _after_district(text, m.start(), ("에게",)):
-            yield Candidate(m.start("tier"), m.end("tier"), "AWARD", "tier-given", 2)
-    # 사상구가 최우수를, 해운대구와 북구가 우수를 받았다: a tier its government took
-    for m in _tier_taken_regex().finditer(text):
-        if _after_district(text, m.start(), ("이", "가")):
-            yield Candidate(m.start("tier"), m.end("tier"), "AWARD", "tier-taken", 2)
-    # 광명시가 최우수, 군포시와 이천시가 우수였다: a tier a government's subject is
-    for m in _tier_was_regex().finditer(text):
-        if _after_district(text, m.start(), ("가", "이")):
-            yield Candidate(m.start("tier"), m.end("tier"), "AWARD", "tier-was", 2)
+    yield from _tiers_beside_districts(text)
     # 최우수 포항시, 우수 경주시가 / 동해시·평창군 우수, 양양군 특별상
     for m in _bare_tier_regex().finditer(text):
         after = None
@@ -196,3 +176,28 @@ def find_awards(text: str) -> Iterator[Candidate]:
             if rule in ("tier-head", "grade", "letter-grade", "ministerial", "institution") and not is_particle_run(rest_of_word(text, end)):
                 continue  # 우수상품, 우수구청: the head is part of a longer word
             yield Candidate(start, end, "AWARD", rule, 2)
+
+
+def _tiers_beside_districts(text: str) -> Iterator[Candidate]:
+    """Bare tiers (and 대상) that a particle ties to a government beside them."""
+    # A bare tier or 대상 handed to a district: 최우수에 전주시, 대상은 고창군에 돌아갔다.
+    for m in _tier_to_district_regex().finditer(text):
+        at = m.end()
+        if m.group("particle") in ("은", "는") and (klass := _CLASS_PHRASE.match(text, at)):
+            at = klass.end()  # 대상은 광역 부문 경상남도, 기초 부문 충남 서산시에 돌아갔다
+        region = _region_prefix().match(text, at)
+        after = district_regex().match(text, region.end() if region and at != m.end() else at)
+        if after and is_particle_run(rest_of_word(text, after.end())):
+            yield Candidate(m.start("tier"), m.end("tier"), "AWARD", "tier-to-district", 2)
+    # 경산시에 대상을, 영주시와 청송군에 최우수를 줬다: a tier given to the government before it
+    for m in _tier_given_regex().finditer(text):
+        if _after_district(text, m.start(), ("에",)) or _after_district(text, m.start(), ("에게",)):
+            yield Candidate(m.start("tier"), m.end("tier"), "AWARD", "tier-given", 2)
+    # 사상구가 최우수를, 해운대구와 북구가 우수를 받았다: a tier its government took
+    for m in _tier_taken_regex().finditer(text):
+        if _after_district(text, m.start(), ("이", "가")):
+            yield Candidate(m.start("tier"), m.end("tier"), "AWARD", "tier-taken", 2)
+    # 광명시가 최우수, 군포시와 이천시가 우수였다: a tier a government's subject is
+    for m in _tier_was_regex().finditer(text):
+        if _after_district(text, m.start(), ("가", "이")):
+            yield Candidate(m.start("tier"), m.end("tier"), "AWARD", "tier-was", 2)
