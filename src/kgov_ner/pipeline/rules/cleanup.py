@@ -80,6 +80,8 @@ _CLASS_HOLDER = re.compile(
     rf"|[ \t]*(?:은|는)[ \t]*[0-9]{{1,3}}[ \t]*(?:개|곳))"
     r"[ \t]*(?:은|는|에는|에|에게|의|까지|이|가)?(?![가-힣])"
 )
+_SENTENCE_END = re.compile(r"[.!?。\n]")
+_HOLDER_REACH = 300  # characters after a class's holders looked at for a government
 # B등급 이하, A등급 이상: a range of tiers
 _TIER_RANGE = re.compile(r"[ \t]*(?:이하|이상|미만)(?![가-힣])")
 # 종합대상은 광역 3억 원: a prize line by class of government
@@ -256,8 +258,9 @@ def _held_in_general(text: str, s: int, e: int, money_starts: set[int], district
     holder = _CLASS_HOLDER.match(text, e)
     if holder is None:
         return False
-    stop = re.compile(r"[.!?。\n]").search(text, holder.end())
-    stop_at = stop.start() if stop else len(text)
+    # the sentence's end, looked for within a bounded reach (an endless line stays linear)
+    stop = _SENTENCE_END.search(text, holder.end(), holder.end() + _HOLDER_REACH)
+    stop_at = stop.start() if stop else holder.end() + _HOLDER_REACH
     k = bisect.bisect_left(district_starts, holder.end())
     return k == len(district_starts) or district_starts[k] >= stop_at
 
