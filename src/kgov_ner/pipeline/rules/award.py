@@ -51,21 +51,18 @@ def _tier_to_district_regex() -> re.Pattern:
 _CLASS_PHRASE = re.compile(r"(?:광역|기초)(?:자치단체|지자체)?\s?(?:부문|분야)(?:에서는|에서|은|는)?\s")
 
 
-@functools.lru_cache(maxsize=None)
-def _tier_given_regex() -> re.Pattern:
-    words = [w for w, t in tiers().items() if t.kind in ("district-tier", "prize")]
-    return re.compile(
-        f"(?<![{HANGUL}])(?P<tier>{alternation(words)})(?=(?:을|를)(?:,|\\s)[^.。\\n]{{0,50}}?"
-        "(?:줬|주었|준다|주기로|수여|안겼|안긴|돌렸|시상))"
-    )
+#: Verbs a government is given a tier by (경산시에 대상을 줬다) or takes it with (사상구가 최우수를 받았다).
+_GIVEN_VERBS = ("줬", "주었", "준다", "주기로", "수여", "안겼", "안긴", "돌렸", "시상")
+_TAKEN_VERBS = ("받았", "받아", "받는다", "받게", "차지", "안았", "수상")
 
 
 @functools.lru_cache(maxsize=None)
-def _tier_taken_regex() -> re.Pattern:
+def _tier_object_regex(verbs: tuple[str, ...], reach: int) -> re.Pattern:
+    """A bare tier (or 대상) as the object (을/를) of one of *verbs* within *reach* characters."""
     words = [w for w, t in tiers().items() if t.kind in ("district-tier", "prize")]
     return re.compile(
-        f"(?<![{HANGUL}])(?P<tier>{alternation(words)})(?=(?:을|를)(?:,|\\s)[^.。\\n]{{0,60}}?"
-        "(?:받았|받아|받는다|받게|차지|안았|수상))"
+        f"(?<![{HANGUL}])(?P<tier>{alternation(words)})(?=(?:을|를)(?:,|\\s)[^.。\\n]{{0,{reach}}}?"
+        f"(?:{'|'.join(verbs)}))"
     )
 
 
@@ -190,11 +187,11 @@ def _tiers_beside_districts(text: str) -> Iterator[Candidate]:
         if after and is_particle_run(rest_of_word(text, after.end())):
             yield Candidate(m.start("tier"), m.end("tier"), "AWARD", "tier-to-district", 2)
     # 경산시에 대상을, 영주시와 청송군에 최우수를 줬다: a tier given to the government before it
-    for m in _tier_given_regex().finditer(text):
+    for m in _tier_object_regex(_GIVEN_VERBS, 50).finditer(text):
         if _after_district(text, m.start(), ("에",)) or _after_district(text, m.start(), ("에게",)):
             yield Candidate(m.start("tier"), m.end("tier"), "AWARD", "tier-given", 2)
     # 사상구가 최우수를, 해운대구와 북구가 우수를 받았다: a tier its government took
-    for m in _tier_taken_regex().finditer(text):
+    for m in _tier_object_regex(_TAKEN_VERBS, 60).finditer(text):
         if _after_district(text, m.start(), ("이", "가")):
             yield Candidate(m.start("tier"), m.end("tier"), "AWARD", "tier-taken", 2)
     # 광명시가 최우수, 군포시와 이천시가 우수였다: a tier a government's subject is
