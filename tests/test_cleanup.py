@@ -164,3 +164,10 @@ def test_a_tier_with_its_winners_named_after_it_or_just_received_stays():
     spans = sorted([_span(text, "S등급", "AWARD"), _span(text, "성동구", "DISTRICT"), _span(text, "우수상", "AWARD"),
                     _span(text, "우수상", "AWARD", 1), _span(text, "2천만원", "MONEY")])
     assert drop_award_classes(text, spans) == spans
+
+
+def test_a_program_opening_with_a_conjunction_and_a_tiers_holders_after_the_giver_are_dropped():
+    text = "고용률 개선, 목표 달성도 등 3개 분야 평가를 했다. 전라북도는 S등급을 받은 사업에 내년 사업비를 더 준다."
+    spans = sorted([_span(text, "등 3개 분야 평가", "PROGRAM"), _span(text, "전라북도", "DISTRICT"),
+                    _span(text, "S등급", "AWARD")])
+    assert drop_award_classes(text, spans) == [_span(text, "전라북도", "DISTRICT")]

@@ -753,3 +753,36 @@ def test_a_past_tier_named_with_its_year_and_winner_is_no_row(rows_of):
         "대구 구·군이 이 상을 받은 것은 2019년 동구의 우수상 이후 두 번째다."
     )
     assert set(rows) == {("대구광역시 수성구", "최우수")}
+
+
+# ---- batch 14 shapes (validation pages 211-226); sentences written for these tests
+
+
+def test_a_list_run_on_in_one_line_gives_each_tier_its_own_winners(rows_of):
+    rows = rows_of("등급별 수상 시군은 ▲대상 문경시 ▲최우수 상주시·의성군 ▲우수 김천시·청도군이다.")
+    assert set(rows) == {("경상북도 문경시", "대상"), ("경상북도 상주시", "최우수"), ("경상북도 의성군", "최우수"),
+                         ("경상북도 김천시", "우수"), ("경상북도 청도군", "우수")}
+
+
+def test_two_governments_side_by_side_take_two_awards_in_turn(rows_of):
+    rows = rows_of("이웃한 괴산군과 증평군이 ‘2019 충북 시군 일자리 종합평가’에서 나란히 최우수 시군과 우수 시군에 올랐다.")
+    assert set(rows) == {("충청북도 괴산군", "최우수"), ("충청북도 증평군", "우수")}
+
+
+def test_a_headlines_dotted_governments_and_dotted_awards_pair_up(rows_of):
+    rows = rows_of("울산 중구·동구, 구·군 일자리 평가 최우수상·우수상\n")
+    assert set(rows) == {("울산광역시 중구", "최우수"), ("울산광역시 동구", "우수")}
+
+
+def test_a_table_row_of_one_tier_across_groups_gives_it_to_every_cell(rows_of):
+    rows = rows_of(
+        "○ 권역별 수상 시군은 다음과 같다.\n"
+        " 등급   | 대도시권 | 농어촌권\n 최우수 | 안산시   | 포천시\n 우수   | 평택시   | 여주시\n"
+    )
+    assert set(rows) == {("경기도 안산시", "최우수"), ("경기도 포천시", "최우수"),
+                         ("경기도 평택시", "우수"), ("경기도 여주시", "우수")}
+
+
+def test_last_years_winner_named_by_what_it_was_is_no_row(rows_of):
+    rows = rows_of("올해 최우수는 연수구가 차지했다. 지난해 최우수였던 남동구는 올해 수상 명단에서 빠졌다.")
+    assert set(rows) == {("인천광역시 연수구", "최우수")}

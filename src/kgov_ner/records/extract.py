@@ -127,10 +127,11 @@ def _place_words() -> str:
 
 _PLACE = _place_words()
 _GROUP_SEP = re.compile(
-    r"^(?:\s*\([^()]{0,40}\))?[\s,、·ㆍ・]*(?:(?:및|와|과|그리고)\s+|(?:와|과)\s*함께\s+|(?:을|를)\s*비롯(?:해|하여|한)\s+)?"
-    r"[\s,、·ㆍ・]*(?:(?:PLACE)\s+)*$".replace("PLACE", _PLACE)
+    r"^(?:\s*\([^()]{0,40}\))?[\s,、·ㆍ・|]*(?:(?:및|와|과|그리고)\s+|(?:와|과)\s*함께\s+|(?:을|를)\s*비롯(?:해|하여|한)\s+)?"
+    r"[\s,、·ㆍ・|]*(?:(?:PLACE)\s+)*$".replace("PLACE", _PLACE)
 )
-_GROUP_SEP_HAS = re.compile(r"[\s,、·ㆍ・]|및|와|과|그리고")
+# (a table row's cells too: 우수 | 용인시 | 이천시 | 가평군)
+_GROUP_SEP_HAS = re.compile(r"[\s,、·ㆍ・|]|및|와|과|그리고")
 # After a tier: the districts that follow receive it.
 _FORWARD = re.compile(rf"^[{_CLOSE_QUOTES}]*\s*(?:에는|에|엔|은|는|으로는|로는)\s*[:：]?\s*(?:(?:PLACE)\s+)*$".replace("PLACE", _PLACE))
 _FORWARD_BARE = re.compile(rf"^[{_CLOSE_QUOTES}]*\s*(?:\([^()]{{0,30}}\))?\s*[:：\-–|]?\s*(?:(?:PLACE)\s+)*$".replace("PLACE", _PLACE))
@@ -214,6 +215,10 @@ _TOTAL_BEFORE = re.compile(r"(?:총|모두|전체|합계|합쳐)\s*$")
 # 각각/각 standing as a word anywhere between a group and its amount: 김해시, 양산시도 각각 장려상을 받아 5천만원을
 _EACH_WORD = re.compile(r"(?<![가-힣])(?:각각|각)(?![가-힣])")
 _EACH_AFTER = re.compile(r"\s*씩")
+# 진천군과 음성군이 … 각각 (나란히, 차례로) 최우수 시군과 우수 시군에: N governments, N awards in turn
+_RESPECTIVE_WORD = re.compile(r"(?<![가-힣])(?:각각|각|나란히|차례로|순서대로)(?![가-힣])")
+_DOT_JOIN = re.compile(r"[·ㆍ・]")
+_ITEM_MARK_BEFORE = re.compile(r"[△▲▷▶○●■□◇◆•ㆍ]\s*$")
 _SPENDING_AFTER = re.compile(r"\s*(?:의\s*)?(?:규모|예산|사업비를\s*들|을\s*들|를\s*들|을\s*투입|를\s*투입|투입|을\s*투자|를\s*투자|투자|을\s*들여|를\s*들여)")
 # A sentence without an award that ties money to an award.
 _AWARD_MONEY = re.compile(r"인센티브|지원금|상금|포상금|시상금|교부금|교부세|포상|부상으로|사업비|지원받|받는다|받았|받게|확보|주어지|주어진|돌아가|돌아간|지급|배정|내려가|내려간")
@@ -234,7 +239,7 @@ _RANGE_AFTER = re.compile(r"\s*(?:[~∼〜～]|부터\s)")
 _RANGE_BEFORE = re.compile(r"[~∼〜～]\s*$")
 # Past wins cited for a streak: 2018년 장려, 2019년 우수에 이어 (not this year's awards).
 _PAST_YEAR_BEFORE = re.compile(r"(?:19|20)[0-9]{2}\s*년(?:에는?|엔|\s*[가-힣]{1,5}의)?\s*[‘'\"“]?$|지난해\s*[‘'\"“]?$|전년\s*[‘'\"“]?$")
-_PAST_AFTER = re.compile(r"\s+이어(?![가-힣])|[^.。]{0,40}?(?:에\s*이어|에\s*이은|에\s*머물렀|에서\s*올해)|\s*[,、]\s*(?:그리고\s*)?올해(?![가-힣])|\s*(?:을\s*받은\s*|를\s*받은\s*)?(?:이후|이래)(?![가-힣])")
+_PAST_AFTER = re.compile(r"\s+이어(?![가-힣])|(?:였던|이었던)(?![가-힣])|[^.。]{0,40}?(?:에\s*이어|에\s*이은|에\s*머물렀|에서\s*올해)|\s*[,、]\s*(?:그리고\s*)?올해(?![가-힣])|\s*(?:을\s*받은\s*|를\s*받은\s*)?(?:이후|이래)(?![가-힣])")
 # 지난해 (같은 평가에서) … 받은: a relative clause about the last edition's winner.
 # a past year or last year earlier in the clause, and a win told as past experience after the tier
 _PAST_CLAUSE_BEFORE = re.compile(r"(?:(?:19|20)[0-9]{2}\s*년|지난해|작년|전년)[^.。\n]{0,25}$")
@@ -876,7 +881,9 @@ class _Extractor:
                 continue
             between = self.text[a.end:g.start]
             prev = items[k - 1] if k > 0 else None
-            bare_ok = prev is None or prev[1] == "A" or prev[2].consumed
+            # (▲대상 예천군 ▲최우수 구미시: a list marker before the tier opens an item of its own)
+            bare_ok = (prev is None or prev[1] == "A" or prev[2].consumed
+                       or _ITEM_MARK_BEFORE.search(self.text, prev[2].end, a.start) is not None)
             if (_FORWARD.match(between) or _RELATIVE.match(between) or (bare_ok and _FORWARD_BARE.match(between))
                     or self._topic_then_subject(a, g, sent.end)):
                 given[i].append(g)
@@ -904,7 +911,11 @@ class _Extractor:
                 continue
             run = after[:n]
             between = self.text[g.end:sent.awards[run[0]].start]
-            if not _EACH_WORD.search(between) or any(o.start < sent.awards[run[0]].start for o in sent.groups if o.start > g.end):
+            # 사상구·금정구, 구·군 일자리 평가 최우수·우수: a headline's dotted lists pair up too
+            dotted = len(after) == n and all(
+                _DOT_JOIN.fullmatch(self.text, sent.awards[i].end, sent.awards[j].start) for i, j in zip(run, run[1:]))
+            if not (_RESPECTIVE_WORD.search(between) or dotted) or any(
+                    o.start < sent.awards[run[0]].start for o in sent.groups if o.start > g.end):
                 continue
             if _joined(self.text, [sent.awards[i] for i in run]):
                 for i, m in zip(run, g.members):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from typing import Iterator
 
@@ -100,6 +101,13 @@ def _tier_item_regex() -> re.Pattern:
 
 
 @functools.lru_cache(maxsize=None)
+def _inline_item_regex() -> re.Pattern:
+    """An item of a list run on in one line: 수상 시군은 ▲대상 예천군 ▲최우수 구미시·영덕군."""
+    words = [w for w, t in tiers().items() if t.kind in ("district-tier", "prize")]
+    return re.compile(f"(?<=\\S)[ \\t]*[△▲▷▶][ \\t]*(?P<tier>{alternation(words)})[ \\t]*[:：]?[ \\t]*")
+
+
+@functools.lru_cache(maxsize=None)
 def _region_prefix() -> re.Pattern:
     """A bare region word and a space (경북 의성군): it places the district after it."""
     from kgov_ner.resources.gazetteer import default_gazetteer
@@ -158,8 +166,8 @@ def find_awards(text: str) -> Iterator[Candidate]:
     for m in _chosen_as_regex().finditer(text):
         if _after_district(text, m.start(), _OBJECT + ("이", "가")):
             yield Candidate(m.start("tier"), m.end("tier"), "AWARD", "bare-tier", 2)
-    # A list of winners by tier: the tier opens the line, its districts follow.
-    for m in _tier_item_regex().finditer(text):
+    # A list of winners by tier: the tier opens the line (or an inline ▲ item), its districts follow.
+    for m in itertools.chain(_tier_item_regex().finditer(text), _inline_item_regex().finditer(text)):
         region = _region_prefix().match(text, m.end())  # - 우수 충북 증평군, 경남 사천시
         after = district_regex().match(text, region.end() if region else m.end())
         if after and is_particle_run(rest_of_word(text, after.end())):

@@ -81,11 +81,14 @@ _CLASS_HOLDER = re.compile(
     r"[ \t]*(?:은|는|에는|에|에게|의|까지|이|가)?(?![가-힣])"
 )
 _SENTENCE_END = re.compile(r"[.!?。\n]")
+_RECEIVED = re.compile(r"받은|받는|받을|수상한")
 _HOLDER_REACH = 300  # characters after a class's holders looked at for a government
 # B등급 이하, A등급 이상: a range of tiers
 _TIER_RANGE = re.compile(r"[ \t]*(?:이하|이상|미만)(?![가-힣])")
 # 종합대상은 광역 3억 원: a prize line by class of government
 _CLASS_WORD_GAP = re.compile(r"[ \t]*(?:은|는|에는)[ \t]*(?:광역|기초)(?:자치단체|지자체)?[ \t]*")
+# 등 3개 분야 평가: a name does not open with a conjunction
+_NOT_A_NAME_START = re.compile(r"(?:등|및|또는|그리고)\s")
 # a goal: 최우수 기관에 도전하겠다, S등급에 도전
 _GOAL = re.compile(r"[ \t]*(?:에|을|를)[ \t]*(?:도전|오를[ \t]*수|오르겠|오르도록|오르기)")
 
@@ -195,7 +198,7 @@ def drop_award_classes(text: str, spans: Sequence[Span3], held: list[Span3] | No
     phrase, 행안부 일자리 평가). The tiers dropped as their holders in general (S등급을 받은
     구에 각 1억원) are appended to *held*: no entity, but a prize schedule's line for the records."""
     spans = [x for x in spans if not (x[2] == "PROGRAM" and (
-        _TIER_ONLY.fullmatch(text, x[0], x[1])
+        _TIER_ONLY.fullmatch(text, x[0], x[1]) or _NOT_A_NAME_START.match(text, x[0])
         or (x[1] - x[0] <= _GENERIC_MAX and _generic_program().fullmatch(text, x[0], x[1])
             and not (x[0] and text[x[0] - 1] in _OPEN_QUOTES))))]
     money = {s for s, _, label in spans if label == "MONEY"}
@@ -247,15 +250,16 @@ def _held_in_general(text: str, s: int, e: int, money_starts: set[int], district
     """Whether the tier at ``[s, e)`` names its holders in general (S등급을 받은 구에 각 1억원,
     A등급 사업은, B등급 이하, 우수상 28곳은 상장만): no government before it, and none named
     after it in its sentence (최우수상을 받은 곳은 강남구 names one)."""
+    holder = _CLASS_HOLDER.match(text, e)
+    received = holder is not None and _RECEIVED.search(text, e, holder.end()) is not None
     k = bisect.bisect_right(district_ends, s) - 1
-    if k >= 0 and s - district_ends[k] <= 6:
-        return False  # 청주시는 S등급 …: stated for a government (시는 S등급을 받은 구에: the evaluator)
+    if k >= 0 and s - district_ends[k] <= 6 and not received:
+        return False  # 청주시는 S등급 …: stated for a government (전라북도는 S등급을 받은 사업에: the giver)
     if _TIER_RANGE.match(text, e):
         return True
     gap = _CLASS_WORD_GAP.match(text, e)
     if gap is not None and gap.end() in money_starts:
         return True
-    holder = _CLASS_HOLDER.match(text, e)
     if holder is None:
         return False
     # the sentence's end, looked for within a bounded reach (an endless line stays linear)
