@@ -76,6 +76,14 @@ The first mention keeps its sentence offsets; missing fields are filled from
 later mentions; of two program names the dated one (the formal name the lead
 quotes with its year) is kept, then the one named more often.
 
+Money a sentence leaves open is tied after the sentences are read: prize
+schedules by tier, class (광역/기초) or population group (``가 그룹 최우수
+2억원``), tables of amounts per winner by class and tier, and, for one
+government with two wins, the amount after words of one of them (``일자리
+평가 8천만 원, 사회적경제 평가 3천만 원``).  Tiers the tagger dropped as a class's
+holders in general (``S등급을 받은 구에 각 1억원``; ``doc.spans["kgov_class_tiers"]``)
+are read as schedule lines, not awards.
+
 Everything is rule-based over the entities, their norms and the text between
 them; no names of particular governments or programs are built in.
 """
@@ -693,6 +701,7 @@ class _Extractor:
         self.ent_starts = [x.start for x in self.ents]
         unit_starts = [u[0] for u in self.units]
         district_starts = [x.start for x in self.ents if x.label == "DISTRICT"]
+        self._headings = [(m.end(), _KLASS[m.group(1)]) for m in _CLASS_HEADING.finditer(self.text)]
         for x in self.ents:
             if x.label == "AWARD":  # the class words stand in the award's own unit
                 k = bisect.bisect_right(unit_starts, x.start) - 1
@@ -712,8 +721,6 @@ class _Extractor:
 
     def _heading_class(self, start: int) -> str | None:
         """The class of the heading line (<광역자치단체>) whose list the offset *start* stands in."""
-        if not hasattr(self, "_headings"):
-            self._headings = [(m.end(), _KLASS[m.group(1)]) for m in _CLASS_HEADING.finditer(self.text)]
         k = bisect.bisect_right(self._headings, (start, "~")) - 1
         if k < 0 or start - self._headings[k][0] > 600:
             return None
