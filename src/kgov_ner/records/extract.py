@@ -338,15 +338,15 @@ def _norm_of(doc, ent) -> dict:
     return norm or {}
 
 
-def _doc_entities(doc) -> list[_Ent]:
+def _doc_entities(doc, body: Sequence[tuple[int, int]] | None) -> list[_Ent]:
     """The Doc's entities, and the tiers the tagger kept aside as a class's holders (S등급을
-    받은 구에 각 1억원: no entity, but who gets a schedule's amount), in the body."""
+    받은 구에 각 1억원: no entity, but who gets a schedule's amount) in the *body* ranges
+    (anywhere when None)."""
     from kgov_ner.pipeline.normalize import normalize_award
     from kgov_ner.pipeline.rules.cleanup import CLASS_TIERS
 
     ents = [_Ent(e.start_char, e.end_char, e.label_, e.text, _norm_of(doc, e)) for e in doc.ents]
     held = doc.spans[CLASS_TIERS] if CLASS_TIERS in doc.spans else ()
-    body = getattr(doc._, "body", None) if _has_body(doc) else None
     for h in held:
         if body is None or any(a <= h.start_char and h.end_char <= b for a, b in body):
             ents.append(_Ent(h.start_char, h.end_char, "AWARD", h.text, normalize_award(h.text)))
@@ -692,7 +692,9 @@ class _Extractor:
         self.doc = doc
         self.file = file
         self.text = doc.text
-        self.ents = _doc_entities(doc)
+        body = getattr(getattr(doc, "_", None), "body", None) if _has_body(doc) else None
+        self.body = [tuple(r) for r in body] if body else None
+        self.ents = _doc_entities(doc, self.body)
         self.units = _units(self.text, [(s.start_char, s.end_char) for s in sentences(doc)])
         self.sentences = [(s, e) for s, e, _ in self.units]
         past = [x for x in self.ents if x.label == "AWARD" and _past_award(self.text, x)]
@@ -709,8 +711,6 @@ class _Extractor:
                 near = district_starts[bisect.bisect_left(district_starts, lo):bisect.bisect_left(district_starts, x.start)]
                 x.klass = _class_before(self.text, lo, x.start, near) or self._heading_class(x.start)
         self.ctx = _DocContext(self.text, self.ents, self.sentences)
-        body = getattr(getattr(doc, "_", None), "body", None) if _has_body(doc) else None
-        self.body = [tuple(r) for r in body] if body else None
         self.money_facts: list[tuple[str, int, bool]] = []  # (district key, krw, called a prize) from non-award sentences
         self.tier_money: dict[str, set[int]] = {}  # tier -> amounts a sentence gives each holder of it
         self.last_rows: list[_Row] = []  # the awardees of the paragraph's last award sentence
@@ -1079,9 +1079,8 @@ class _Extractor:
     def _clause_start(self, sent: _Sentence, a: _Ent) -> int:
         """Where the words that qualify the award *a* begin: after the award before it, a
         separator (, · … 고) or 30 characters back (청년 일자리 분야에서는 | 최우수)."""
-        lo = max(sent.start, a.start - 30, *(o.end for o in sent.awards if o.end <= a.start))
-        cut = list(_CLAUSE_SEP.finditer(self.text, lo, a.start))
-        return cut[-1].end() if cut else lo
+        return _clause_from(self.text, max(sent.start, a.start - 30, *(o.end for o in sent.awards if o.end <= a.start)),
+                            a.start)
 
     def sentence_span(self, s: int, e: int, pairs: _Pairs) -> tuple[int, int]:
         if self.body and pairs:
@@ -1176,7 +1175,7 @@ class _Extractor:
         prize = _PRIZE_WORD.search(text, sent.start, e) is not None
         paired = set()
         if _AWARD_MONEY.search(text, sent.start, e):
-            paired = self._respective_facts(sent, prize) or self._respective_referred(sent)
+            paired = self._respective_referred(sent)
         for m in sent.money:
             if m.start in paired:
                 continue
@@ -1214,22 +1213,6 @@ class _Extractor:
             elif not sent.districts and prize and self.last_subject is not None:
                 # 고성군은 … 평가를 받았다. 시상금 2억원은 …: the subject carried from the sentence before
                 self.money_facts.append((_dkey(self.last_subject), m.norm["krw"], prize))
-
-    def _respective_facts(self, sent: _Sentence, prize: bool) -> set[int]:
-        """광양시와 영광군은 각각 1억2천만원과 8천만원을: a group of N, 각각, then N amounts
-        in a row: the i-th amount is the i-th government's. Returns the amounts' starts."""
-        for run in _joined_runs(self.text, sent.money):
-            before = [g for g in sent.groups if g.end <= run[0].start]
-            if not before or len(before[-1].members) != len(run):
-                continue
-            g = before[-1]
-            if not _EACH_WORD.search(self.text, g.end, run[0].start) or any(
-                    _not_a_prize(self.text, sent.start, m) for m in run):
-                continue
-            for d, m in zip(g.members, run):
-                self.money_facts.append((_dkey(d), m.norm["krw"], prize))
-            return {m.start for m in run}
-        return set()
 
     def _respective_referred(self, sent: _Sentence) -> set[int]:
         """최우수에 강화군, 우수에 미추홀구, 장려에 옹진군을 선정했다. 세 곳에는 각각 3천만원,
@@ -1787,6 +1770,14 @@ _KEY_STOP = frozenset("평가 부문 분야 수상 시상금 상금 인센티브
                       "지급 지급된다 이번 올해 구가 군이 시가 구는 군은 시는 모두 각각 함께 딸린".split())
 
 
+def _clause_from(text: str, lo: int, hi: int) -> int:
+    """Where the clause that ends at *hi* begins: after the last separator in ``[lo, hi)``, else *lo*."""
+    last = None
+    for last in _CLAUSE_SEP.finditer(text, lo, hi):
+        pass
+    return last.end() if last is not None else lo
+
+
 def _key_words(text: str) -> frozenset:
     """The Hangul words (two syllables or more, particles left on) of *text*, but stop words."""
     return frozenset(w for w in re.findall(r"[가-힣]{2,}", text) if w not in _KEY_STOP)
@@ -1882,10 +1873,8 @@ def _keyed_money(ex: "_Extractor", rows: list[_Row]) -> None:
         own = multi[next(iter(named))] if named else next(iter(multi.values()))
         since = s
         for m in (x for x in inside if x.label == "MONEY" and isinstance(x.norm.get("krw"), int)):
-            lo = since
+            words = _key_words(text[_clause_from(text, since, m.start):m.start])
             since = m.end
-            cut = list(_CLAUSE_SEP.finditer(text, lo, m.start))
-            words = _key_words(text[cut[-1].end() if cut else lo:m.start])
             if not words or _not_a_prize(text, s, m) or _TOTAL_BEFORE.search(text[max(s, m.start - 8):m.start]):
                 continue
             shared = [sum(any(_same_word(w, c) for c in r.context) for w in words) for r in own]
