@@ -14,8 +14,7 @@ from kgov_ner.resources.lexicon import alternation, is_particle_run, tiers, word
 
 @functools.lru_cache(maxsize=None)
 def _award_regexes() -> dict[str, re.Pattern]:
-    lex = tiers()
-    district_tiers = [w for w, t in lex.items() if t.kind == "district-tier"]
+    district_tiers = _tier_words("district-tier")
     heads = word_list("award_heads.txt")
     tier_alt = alternation(district_tiers)
     head_alt = alternation(heads)
@@ -30,7 +29,7 @@ def _award_regexes() -> dict[str, re.Pattern]:
         # 기관표창, 최우수 기관 표창 (ANNOTATION.md, Clarifications); 종합대상, the overall prize
         "institution": re.compile(f"(?<![{HANGUL}])(?:(?:{tier_alt})\\s?)?기관\\s?표창|(?<![{HANGUL}])종합\\s?대상"),
         "prize": re.compile(
-            f"(?<![{HANGUL}])(?:{alternation([w for w, t in lex.items() if t.kind == 'prize'])})"
+            f"(?<![{HANGUL}])(?:{alternation(_tier_words('prize'))})"
             f"(?=\\s?(?:을|를|은|의)?\\s?(?:수상|받|차지|영예|거머|수여|시상))"
         ),
         "quoted-tier": re.compile(f"(?<=[‘'“\"])\\s?(?:{tier_alt}|대상)\\s?(?=[’'”\"])"),
@@ -41,10 +40,14 @@ def _award_regexes() -> dict[str, re.Pattern]:
     }
 
 
+def _tier_words(*kinds: str) -> list[str]:
+    """The tier words of ``tiers.tsv`` of these kinds (district-tier: 최우수, 우수구; prize: 대상, 최우수상)."""
+    return [w for w, t in tiers().items() if t.kind in kinds]
+
+
 @functools.lru_cache(maxsize=None)
 def _tier_to_district_regex() -> re.Pattern:
-    lex = tiers()
-    words = [w for w, t in lex.items() if t.kind in ("district-tier", "prize")]
+    words = _tier_words("district-tier", "prize")
     return re.compile(f"(?<![{HANGUL}])(?P<tier>{alternation(words)})(?P<particle>에는|에|은|는)\\s")
 
 
@@ -60,7 +63,7 @@ _TAKEN_VERBS = ("받았", "받아", "받는다", "받게", "차지", "안았", "
 @functools.lru_cache(maxsize=None)
 def _tier_object_regex(verbs: tuple[str, ...], reach: int) -> re.Pattern:
     """A bare tier (or 대상) as the object (을/를) of one of *verbs* within *reach* characters."""
-    words = [w for w, t in tiers().items() if t.kind in ("district-tier", "prize")]
+    words = _tier_words("district-tier", "prize")
     return re.compile(
         f"(?<![{HANGUL}])(?P<tier>{alternation(words)})(?=(?:을|를)(?:,|\\s)[^.。\\n]{{0,{reach}}}?"
         f"(?:{'|'.join(verbs)}))"
@@ -69,7 +72,7 @@ def _tier_object_regex(verbs: tuple[str, ...], reach: int) -> re.Pattern:
 
 @functools.lru_cache(maxsize=None)
 def _tier_was_regex() -> re.Pattern:
-    words = [w for w, t in tiers().items() if t.kind == "district-tier"]
+    words = _tier_words("district-tier")
     return re.compile(f"(?<![{HANGUL}])(?P<tier>{alternation(words)})(?=(?:였|이었)[{HANGUL}]*)")
 
 
@@ -77,23 +80,21 @@ def _tier_was_regex() -> re.Pattern:
 def _bare_tier_regex() -> re.Pattern:
     """A district tier with no particle, as lists and headlines write it (최우수 포항시, 우수
     경주시 / 동해시·평창군 우수, …): 대상 is left out, it is also the word for a target."""
-    lex = tiers()
-    words = [w for w, t in lex.items() if t.kind == "district-tier"]
+    words = _tier_words("district-tier")
     return re.compile(f"(?<![{HANGUL}])(?P<tier>{alternation(words)})(?![{HANGUL}])")
 
 
 @functools.lru_cache(maxsize=None)
 def _chosen_as_regex() -> re.Pattern:
     """A bare district tier followed by a comma or (으)로: what a government was chosen as."""
-    words = [w for w, t in tiers().items() if t.kind == "district-tier"]
+    words = _tier_words("district-tier")
     # (시상금 3천만원): a parenthesis may stand between the tier and its particle
     return re.compile(f"(?<![{HANGUL}])(?P<tier>{alternation(words)})(?=(?:\\([^()\\n]{{1,30}}\\))?(?:,|(?:으로|로)(?![{HANGUL}])))")
 
 
 @functools.lru_cache(maxsize=None)
 def _tier_item_regex() -> re.Pattern:
-    lex = tiers()
-    words = [w for w, t in lex.items() if t.kind in ("district-tier", "prize")]
+    words = _tier_words("district-tier", "prize")
     # a list item, a table cell or a line that opens with the tier: △우수 당진군, ○ 최우수 : 수원시, | 대상 | 구미시
     return re.compile(
         f"^[ \\t]*(?:[△▲○●■□◇◆•·*\\-|][ \\t]*)?(?P<tier>{alternation(words)})[ \\t]*[:：|]?[ \\t]*", re.M
@@ -103,7 +104,7 @@ def _tier_item_regex() -> re.Pattern:
 @functools.lru_cache(maxsize=None)
 def _inline_item_regex() -> re.Pattern:
     """An item of a list run on in one line: 수상 시군은 ▲대상 예천군 ▲최우수 구미시·영덕군."""
-    words = [w for w, t in tiers().items() if t.kind in ("district-tier", "prize")]
+    words = _tier_words("district-tier", "prize")
     return re.compile(f"(?<=\\S)[ \\t]*[△▲▷▶][ \\t]*(?P<tier>{alternation(words)})[ \\t]*[:：]?[ \\t]*")
 
 

@@ -34,9 +34,12 @@ CLASS_TIERS = "kgov_class_tiers"
 _OPEN_QUOTES = "‘“「『'\""
 _CLOSE_QUOTES = "’”」』'\""
 
-_COUNT = r"(?:[0-9]{1,3}|한|두|세|네|다섯|여섯|일곱|여덟|아홉|열)[ \t]*(?:개[ \t]*)?(?:곳|기관|시군|자치단체|지자체)"
+# a number of winners (두, 12, 세 개) and what they are counted as
+_NUMBER = r"(?:[0-9]{1,3}|한|두|세|네|다섯|여섯|일곱|여덟|아홉|열)[ \t]*(?:개[ \t]*)?"
+_COUNT = _NUMBER + r"(?:곳|기관|시군|자치단체|지자체)"
 # the winners a tier names, as a noun after it: 최우수상 (수상) 기관, 우수 시군
-_CLASS_NOUN = r"(?:수상[ \t]*)?(?:기관|시군|시·군|자치단체|지자체|자치구)(?:들)?"
+_WINNER_NOUNS = "기관|시군|시·군|자치단체|지자체|자치구"
+_CLASS_NOUN = rf"(?:수상[ \t]*)?(?:{_WINNER_NOUNS})(?:들)?"
 # a tier as a prize line's holder: (기관, 두 곳) (은/는/에는) (각/각각/한 곳당) then the amount
 _PRIZE_LINE_GAP = re.compile(
     rf"[ \t]*(?:{_CLASS_NOUN}[ \t]*)?(?:{_COUNT}[ \t]*)?(?:은|는|에는|에만|에)?[ \t]*"
@@ -69,13 +72,12 @@ _COUNTED_TOPIC = re.compile(
 )
 # the holders of a tier in general: S등급을 받은 구에, C등급을 두 해 잇달아 받은 사업은, A등급
 # 사업은, 특별상 수상 기관에는, 우수상 28곳은, S등급은 4개, 최우수상을 받은 세 기관에는
-_HOLDER_NOUN = r"(?:수상[ \t]*)?(?:기관|시군|시·군|자치단체|지자체|자치구|광역자치단체|기초자치단체|사업|구|군|시)(?:들)?"
-_HOLDER_COUNT = r"(?:[0-9]{1,3}|한|두|세|네|다섯|여섯|일곱|여덟|아홉|열)[ \t]*(?:개[ \t]*)?"
+_HOLDER_NOUN = rf"(?:수상[ \t]*)?(?:{_WINNER_NOUNS}|광역자치단체|기초자치단체|사업|구|군|시)(?:들)?"
 _CLASS_HOLDER = re.compile(
     # … 을 (두 해 잇달아) 받은 구에, C등급을 받은 9개 사업은 (not 우수상을 받은 두 곳에는: those two)
-    rf"(?:(?:을|를)[ \t]*(?:[가-힣]+[ \t]+){{0,3}}(?:받은|받는|받을|수상한)[ \t]*(?:{_HOLDER_NOUN}|{_HOLDER_COUNT}사업)"
+    rf"(?:(?:을|를)[ \t]*(?:[가-힣]+[ \t]+){{0,3}}(?:받은|받는|받을|수상한)[ \t]*(?:{_HOLDER_NOUN}|{_NUMBER}사업)"
     # A등급 사업은, 특별상 수상 기관에는, 우수상 28곳은
-    rf"|[ \t]*(?:{_HOLDER_NOUN}|{_HOLDER_COUNT}(?:곳|{_HOLDER_NOUN}))"
+    rf"|[ \t]*(?:{_HOLDER_NOUN}|{_NUMBER}(?:곳|{_HOLDER_NOUN}))"
     # S등급은 4개
     rf"|[ \t]*(?:은|는)[ \t]*[0-9]{{1,3}}[ \t]*(?:개|곳))"
     r"[ \t]*(?:은|는|에는|에|에게|의|까지|이|가)?(?![가-힣])"
@@ -227,10 +229,13 @@ _LEVEL_SUBJECT = re.compile(r"(?:^|[\s,])(?:구|군|시)(?:는|은|가|이)?[ \t
 def _governed(text: str, s: int, district_ends: Sequence[int]) -> bool:
     """Whether a government stands right before the tier (청주시는 최우수상 시상금): the
     tier is then stated for it, whatever money words follow."""
+    return _district_right_before(s, district_ends) or _LEVEL_SUBJECT.search(text, max(0, s - 4), s) is not None
+
+
+def _district_right_before(s: int, district_ends: Sequence[int]) -> bool:
+    """Whether a DISTRICT (ending at one of the sorted *district_ends*) ends within 6 characters before *s*."""
     k = bisect.bisect_right(district_ends, s) - 1
-    if k >= 0 and s - district_ends[k] <= 6:
-        return True
-    return _LEVEL_SUBJECT.search(text, max(0, s - 4), s) is not None
+    return k >= 0 and s - district_ends[k] <= 6
 
 
 def _class_topic(text: str, e: int, others: Sequence[tuple[int, str]]) -> bool:
@@ -252,8 +257,7 @@ def _held_in_general(text: str, s: int, e: int, money_starts: set[int], district
     after it in its sentence (최우수상을 받은 곳은 강남구 names one)."""
     holder = _CLASS_HOLDER.match(text, e)
     received = holder is not None and _RECEIVED.search(text, e, holder.end()) is not None
-    k = bisect.bisect_right(district_ends, s) - 1
-    if k >= 0 and s - district_ends[k] <= 6 and not received:
+    if _district_right_before(s, district_ends) and not received:
         return False  # 청주시는 S등급 …: stated for a government (전라북도는 S등급을 받은 사업에: the giver)
     if _TIER_RANGE.match(text, e):
         return True
